@@ -1,0 +1,95 @@
+"""The Litestar application: API under /api, OpenAPI at /schema, the PWA at /."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from backend import db
+from backend.accounts.middleware import BearerAuthMiddleware
+from backend.deps import DEPENDENCIES
+from backend.logs import configure_logging
+from backend.problems import EXCEPTION_HANDLERS
+from backend.routes import api_handlers
+from backend.settings import Settings, get_settings
+
+PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
+
+
+def create_app(settings: Settings | None = None, *, manage_engine: bool = True) -> Litestar:
+    """Build the app; with manage_engine the engine is configured and opened at start-up."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    api = Router(
+        path="/api",
+        route_handlers=api_handlers(),
+        middleware=[
+            DefineMiddleware(BearerAuthMiddleware, exclude_from_auth_key="public"),
+        ],
+        security=[{"bearer": []}],
+    )
+    handlers: list[Any] = [api]
+    static_dir = PWA_DIR / "dist" if (PWA_DIR / "dist").is_dir() else PWA_DIR
+    if static_dir.is_dir():
+        handlers.append(
+            create_static_files_router(
+                path="/",
+                directories=[static_dir],
+                html_mode=True,
+                name="pwa",
+                include_in_schema=False,
+                opt={"public": True},
+            )
+        )
+
+    async def startup(app: Litestar) -> None:
+        if manage_engine:
+            db.configure(settings)
+            await db.open_engine(settings)
+        if settings.in_process_worker:
+            from notifications.worker import start_in_process
+
+            app.state.push_worker = start_in_process(settings)
+
+    async def shutdown(app: Litestar) -> None:
+        if getattr(app.state, "push_worker", None) is not None:
+            await app.state.push_worker.stop()
+        if manage_engine:
+            await db.close_engine()
+
+    app = Litestar(
+        route_handlers=handlers,
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        compression_config=CompressionConfig(backend="gzip", minimum_size=512),
+        cors_config=CORSConfig(allow_origins=[], allow_credentials=False),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Rounds API",
+            version="1.0.0",
+            description="Offline-first field sales: customers, visits, orders, routes, sync.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                }
+            ),
+            use_handler_docstrings=False,
+        ),
+        on_startup=[startup],
+        on_shutdown=[shutdown],
+        debug=False,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,106 @@
+"""Reading a customer's timeline and adding notes to it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from backend.accounts.principal import Principal
+from backend.customers.core import decode_cursor, encode_cursor
+from backend.customers.service import customer_row_in_scope
+from backend.db import write_transaction
+from backend.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from backend.history import repository as repo
+from backend.history.recorder import record_event
+from backend.history.schemas import HistoryEntryRead, NoteCreate
+from backend.schemas import Page
+
+# The history holds internal notes: customers never read it.
+READERS = ("admin", "manager", "rep", "distributor")
+NOTE_WRITERS = READERS
+_KIND = re.compile(r"^[a-z_]{1,40}$")
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(
+        detail="The query is not valid.", errors=[FieldError(field, message, "invalid")]
+    )
+
+
+def _decode_before(before: str) -> tuple[datetime, UUID]:
+    values = decode_cursor(before)
+    try:
+        if not values or len(values) != 2:
+            raise ValueError
+        at = datetime.fromisoformat(values[0])
+        if at.tzinfo is None:
+            raise ValueError
+        return at, UUID(values[1])
+    except (TypeError, ValueError):
+        raise _invalid("before", "not a cursor of this history") from None
+
+
+async def list_history(
+    principal: Principal,
+    customer_id: UUID,
+    *,
+    kinds: list[str] | None = None,
+    before: str | None = None,
+    limit: int = 50,
+) -> Page[HistoryEntryRead]:
+    """One page of a customer's timeline, newest first; `before` is the previous next_cursor."""
+    await customer_row_in_scope(principal, customer_id)
+    if principal.role not in READERS:
+        raise PermissionDenied(detail="The customer history is internal.")
+    if not 1 <= limit <= 500:
+        raise _invalid("limit", "must be within 1..500")
+    kinds = sorted(set(kinds or []))
+    if len(kinds) > 20 or any(not _KIND.match(k) for k in kinds):
+        raise _invalid("kind", "kinds are lower-case words such as visit, order, note")
+    position = _decode_before(before) if before else None
+    items = await repo.select_page_of_customer(customer_id, kinds, position, limit + 1)
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        last = items[-1]
+        next_cursor = encode_cursor([last.recorded_at.isoformat(), str(last.id)])
+    return Page(items=items, next_cursor=next_cursor)
+
+
+async def add_note(principal: Principal, customer_id: UUID, data: NoteCreate) -> HistoryEntryRead:
+    """A note on the timeline; a device-made id makes a retried note land once."""
+    text = data.text.strip()
+    if not text:
+        raise ValidationFailed(
+            detail="The note is empty.", errors=[FieldError("text", "must not be blank", "blank")]
+        )
+    event_id = data.id or uuid4()
+    async with write_transaction():
+        await customer_row_in_scope(principal, customer_id)
+        if principal.role not in NOTE_WRITERS:
+            raise PermissionDenied(detail="Your role may not add notes.")
+        existing = await repo.get_entry(event_id)
+        if existing is not None:
+            if (
+                existing.customer_id == customer_id
+                and existing.kind == "note"
+                and existing.actor_id == principal.user_id
+            ):
+                return existing
+            raise Conflict(
+                detail="An entry with this id exists already.",
+                errors=[FieldError("id", "already used", "taken")],
+            )
+        await record_event(
+            customer_id,
+            "note",
+            actor_id=principal.user_id,
+            summary=text,
+            data={"text": text},
+            captured_at=data.captured_at,
+            event_id=event_id,
+        )
+    entry = await repo.get_entry(event_id)
+    assert entry is not None
+    return entry

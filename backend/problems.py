@@ -1,0 +1,137 @@
+"""Litestar's side of problem details: exception handlers and OpenAPI response specs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+
+from backend.errors import (
+    STATUS_SLUGS,
+    DomainError,
+    FieldError,
+    TemporarilyUnavailable,
+    TooManyRequests,
+    problem_body,
+)
+
+log = structlog.get_logger(__name__)
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemFieldError(msgspec.Struct):
+    field: str
+    message: str
+    code: str
+
+
+class Problem(msgspec.Struct, kw_only=True):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[ProblemFieldError] | None = None
+
+
+def _response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response[Any]:
+    return Response(
+        content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    status, body = problem_body(
+        exc.slug, exc.detail, instance=request.url.path, errors=exc.errors, **exc.extra
+    )
+    headers = None
+    if isinstance(exc, TooManyRequests | TemporarilyUnavailable):
+        headers = {"Retry-After": str(exc.retry_after)}
+    return _response(status, body, headers)
+
+
+def _field_errors(extra: Any) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if isinstance(extra, list):
+        for item in extra:
+            if isinstance(item, dict):
+                key = str(item.get("key") or item.get("source") or "body")
+                message = str(item.get("message", "invalid"))
+                errors.append(FieldError(key, message))
+    return errors
+
+
+def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    detail = exc.detail or ""
+    if isinstance(exc, ValidationException):
+        errors = _field_errors(exc.extra)
+        lowered = detail.lower()
+        if "malformed" in lowered or ("json" in lowered and "decode" in lowered):
+            _, body = problem_body(
+                "bad-request", f"The body is not valid JSON: {detail}", instance=request.url.path
+            )
+            return _response(400, body)
+        _, body = problem_body(
+            "validation-failed",
+            detail or "The request is not valid.",
+            instance=request.url.path,
+            errors=errors,
+        )
+        return _response(422, body)
+    slug = STATUS_SLUGS.get(status, "bad-request" if status < 500 else "internal-error")
+    _, body = problem_body(slug, detail, instance=request.url.path)
+    body["status"] = status
+    return _response(status, body, dict(exc.headers or {}))
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("http.unhandled_error", path=request.url.path, error=type(exc).__name__)
+    _, body = problem_body(
+        "internal-error", "Something went wrong on our side.", instance=request.url.path
+    )
+    return _response(500, body)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error_handler,
+    HTTPException: http_exception_handler,
+    Exception: internal_error_handler,
+}
+
+_DESCRIPTIONS = {
+    400: "Malformed request",
+    401: "Not authenticated",
+    403: "Not allowed",
+    404: "Not found (or outside your scope)",
+    409: "Conflict",
+    410: "Gone",
+    413: "Body too large",
+    422: "Validation failed",
+    429: "Too many requests",
+    503: "Temporarily unavailable",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI response specs for the problem details an operation can answer."""
+    return {
+        s: ResponseSpec(
+            data_container=Problem,
+            description=_DESCRIPTIONS.get(s, "Error"),
+            media_type=PROBLEM_MEDIA_TYPE,
+        )
+        for s in statuses
+    }
+
+
+AUTHED = (401, 403, 404)
+WRITE = (400, 401, 403, 404, 409, 413, 422)

@@ -1,0 +1,18 @@
+// Banners at the top: the update prompt and the sync state.
+
+import { h } from './dom.js';
+import { t } from '../lib/i18n.js';
+
+export function updateBanner(onAccept) {
+  return h('div', { class: 'banner update', role: 'status' }, h('span', {}, t('update_ready')),
+    h('button', { class: 'btn small', id: 'update-accept', onclick: onAccept }, t('update')));
+}
+
+export function syncLine(status, online) {
+  if (!online) return h('div', { class: 'banner offline', 'data-sync': 'offline' }, t('offline'));
+  const map = { syncing: 'syncing', retrying: 'retrying', error: 'sync_error', auth: 'relogin', offline: 'offline' };
+  const key = map[status.state];
+  if (!key) return null;
+  return h('div', { class: `banner ${status.state}`, 'data-sync': status.state },
+    status.state === 'auth' ? h('a', { href: '#/login' }, t(key)) : t(key));
+}

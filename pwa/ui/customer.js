@@ -1,0 +1,101 @@
+// Customer: details, contacts with call/email buttons, the history timeline, actions.
+
+import { h } from './dom.js';
+import { t, fmtDate, fmtDateTime, fmtMoney } from '../lib/i18n.js';
+import { navigationUrl } from '../lib/geo.js';
+import { dueBadge, statusBadge } from './badge.js';
+
+const refOf = (e) => e.ref_id || e.subject_id || e.source_id || e.visit_id || e.order_id || e.entity_id;
+
+/** Visits, orders and the server's history entries of one customer, newest first. */
+export async function timeline(store, customerId) {
+  const [visits, orders, history] = await Promise.all(['visits', 'orders', 'history']
+    .map((s) => store.byIndex(s, 'customer_id', customerId)));
+  const own = new Set([...visits, ...orders].map((r) => r.id));
+  const items = [
+    ...visits.map((v) => ({ kind: 'visit', at: v.captured_at || v.check_in_at || v.planned_start, row: v })),
+    ...orders.map((o) => ({ kind: 'order', at: o.captured_at, row: o })),
+    ...history.filter((e) => !own.has(refOf(e))).map((e) => ({ kind: e.kind || 'note', at: e.captured_at || e.recorded_at, row: e })),
+  ];
+  return items.sort((a, b) => String(b.at || '').localeCompare(String(a.at || '')));
+}
+
+function entry({ kind, at, row }) {
+  let title;
+  let href = null;
+  if (kind === 'visit') {
+    title = `${t('visit')} · ${t(row.status) || row.status}${row.check_in_verification ? ` · ${t(row.check_in_verification)}` : ''}`;
+    href = `#/visit/${row.customer_id}/${row.id}`;
+  } else if (kind === 'order') {
+    title = `${t('order')} ${row.number || ''} · ${fmtMoney(row.total, row.currency || 'EUR')}`;
+    href = `#/order/${row.customer_id}/${row.id}`;
+  } else {
+    title = row.summary || kind;
+  }
+  const body = [h('span', { class: 'grow' }, h('strong', {}, title),
+    h('small', { 'data-captured-at': at || '' }, fmtDateTime(at)),
+    row.notes ? h('small', { class: 'note' }, row.notes) : null,
+    row.summary && kind !== 'visit' && kind !== 'order' ? null : null),
+  kind === 'visit' || kind === 'order' ? statusBadge(row) : null];
+  return href ? h('a', { class: `item kind-${kind}`, href, 'data-kind': kind }, body)
+    : h('div', { class: `item kind-${kind}`, 'data-kind': kind }, body);
+}
+
+/** Opening hours as text, whether stored as text or as {day: [[from, to]]}. */
+function hours(v) {
+  if (!v) return '';
+  if (typeof v === 'string') return v;
+  return Object.entries(v).map(([day, spans]) => `${day} ${[].concat(spans).map((s) => (Array.isArray(s) ? s.join('–') : s)).join(', ')}`).join('; ');
+}
+
+const EDITABLE = ['phone', 'email'];
+
+/** Phone and email, changed on the spot (merged field by field on the server). */
+function editForm(ctx, c) {
+  const inputs = Object.fromEntries(EDITABLE.map((k) => [k, h('input', { name: k, value: c[k] || '', type: k === 'email' ? 'email' : 'tel' })]));
+  const form = h('form', {
+    class: 'edit', hidden: true,
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      const fields = Object.fromEntries(EDITABLE.filter((k) => inputs[k].value.trim() !== (c[k] || '')).map((k) => [k, inputs[k].value.trim()]));
+      if (Object.keys(fields).length) await ctx.outbox.add({ collection: 'customers', op: 'update', id: c.id, fields });
+      ctx.changed();
+      ctx.rerender();
+    },
+  }, EDITABLE.map((k) => h('label', {}, t(k === 'email' ? 'email' : 'phone'), inputs[k])),
+  h('button', { class: 'btn primary', type: 'submit', id: 'customer-save' }, t('save')));
+  const toggle = h('button', { class: 'btn small', type: 'button', id: 'customer-edit', onclick: () => { form.hidden = !form.hidden; } }, t('edit'));
+  return [toggle, form];
+}
+
+export async function customerScreen(ctx, id) {
+  const c = await ctx.store.get('customers', id);
+  if (!c) return h('section', { class: 'screen' }, h('p', {}, t('not_found')));
+  const contacts = await ctx.store.byIndex('contacts', 'customer_id', id);
+  contacts.sort((a, b) => Number(Boolean(b.is_primary)) - Number(Boolean(a.is_primary)));
+  const items = await timeline(ctx.store, id);
+  const phone = c.phone ? h('a', { class: 'btn', href: `tel:${c.phone}` }, `${t('call')} ${c.phone}`) : null;
+  return h('section', { class: 'screen' },
+    h('a', { class: 'back', href: '#/customers' }, `‹ ${t('back')}`),
+    h('h1', {}, c.name, ' ', statusBadge(c), ' ', dueBadge(c)),
+    h('p', { class: 'muted' }, [c.code, [c.street, c.postal_code, c.city].filter(Boolean).join(', ')].filter(Boolean).join(' · ')),
+    h('div', { class: 'actions' },
+      h('a', { class: 'btn primary', href: `#/visit/${id}`, id: 'action-visit' }, t('visit')),
+      h('a', { class: 'btn primary', href: `#/order/${id}`, id: 'action-order' }, t('new_order')),
+      h('a', { class: 'btn', href: `#/quotes/${id}`, id: 'action-quotes' }, t('quotes')),
+      c.lat != null ? h('a', { class: 'btn', href: navigationUrl(c), target: '_blank', rel: 'noopener' }, t('navigate')) : null,
+      phone),
+    h('h2', {}, t('details')), editForm(ctx, c),
+    h('dl', { class: 'details' },
+      hours(c.opening_hours) ? [h('dt', {}, t('opening_hours')), h('dd', {}, hours(c.opening_hours))] : null,
+      c.visit_frequency_days ? [h('dt', {}, t('frequency')), h('dd', {}, t('every_days', { n: c.visit_frequency_days }))] : null,
+      [h('dt', {}, t('last_visit')), h('dd', {}, c.last_visit_at ? fmtDate(c.last_visit_at) : '—')],
+      c.email ? [h('dt', {}, '@'), h('dd', {}, h('a', { href: `mailto:${c.email}` }, c.email))] : null),
+    contacts.length ? h('h2', {}, t('contacts')) : null,
+    h('div', { class: 'list' }, contacts.map((p) => h('div', { class: 'item' },
+      h('span', { class: 'grow' }, h('strong', {}, p.name), p.is_primary ? h('small', {}, t('primary')) : null),
+      p.phone ? h('a', { class: 'btn small', href: `tel:${p.phone}`, 'aria-label': `${t('call')} ${p.name}` }, '☎') : null,
+      p.email ? h('a', { class: 'btn small', href: `mailto:${p.email}`, 'aria-label': `${t('write')} ${p.name}` }, '✉') : null))),
+    h('h2', {}, t('history')),
+    h('div', { class: 'list timeline', id: 'timeline' }, items.map(entry)));
+}

@@ -1,0 +1,48 @@
+// Customers: instant offline search, nearby from the phone's position, due/overdue badges.
+
+import { h, fill } from './dom.js';
+import { t } from '../lib/i18n.js';
+import { currentFix, distanceM } from '../lib/geo.js';
+import { dueBadge, statusBadge } from './badge.js';
+
+const state = { query: '', near: null };
+
+export function customerItem(c, extra) {
+  return h('a', { class: 'item', href: `#/customer/${c.id}`, 'data-customer': c.id },
+    h('span', { class: 'grow' }, h('strong', {}, c.name), h('small', {}, [c.code, c.street, c.city].filter(Boolean).join(' · '))),
+    extra, dueBadge(c), statusBadge(c));
+}
+
+export async function customersScreen(ctx) {
+  const index = await ctx.index();
+  const list = h('div', { class: 'list', id: 'customer-list' });
+  const show = () => {
+    let rows;
+    if (state.near) {
+      const { lat, lng } = state.near;
+      rows = index.rows.map((r) => r.c).filter((c) => c.lat != null)
+        .map((c) => ({ c, d: distanceM(lat, lng, Number(c.lat), Number(c.lng)) }))
+        .sort((a, b) => a.d - b.d).slice(0, 30)
+        .map(({ c, d }) => customerItem(c, h('small', { class: 'dist' }, d < 1000 ? `${Math.round(d)} m` : `${(d / 1000).toFixed(1)} km`)));
+    } else {
+      rows = index.search(state.query, 30).map((c) => customerItem(c)); // a phone shows ~8; more is noise
+    }
+    fill(list, rows.length ? rows : h('p', { class: 'muted' }, t('no_results')));
+  };
+  const input = h('input', {
+    type: 'search', class: 'search', placeholder: t('search_customers'), value: state.query, 'aria-label': t('search_customers'),
+    oninput: (e) => { state.query = e.target.value; state.near = null; show(); },
+  });
+  const nearby = h('button', {
+    class: 'btn', type: 'button',
+    onclick: async () => {
+      nearby.disabled = true;
+      const fix = await currentFix();
+      nearby.disabled = false;
+      state.near = fix;
+      show();
+    },
+  }, t('nearby'));
+  show();
+  return h('section', { class: 'screen' }, h('div', { class: 'row sticky' }, input, nearby), list);
+}

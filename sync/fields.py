@@ -1,0 +1,89 @@
+"""Per-field versions of merged rows (customers, contacts), noted on every write.
+
+record_change calls `note_field_versions` after the row was written, whichever service
+wrote it, so a device's update can be merged against exactly the fields changed since its
+base_version. Values are kept as their JSON form, compared to tell which fields changed.
+Inside a push, new rows' states wait in the change-log batch (sync/changelog.py) and are
+read from there until the push writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from backend.db import is_sqlite
+from sync.changelog import current_batch
+from sync.collections import COLLECTIONS
+from sync.tables import SyncFieldState
+
+_SKIP = {"id", "version", "created_at", "updated_at", "next_visit_due_at", "last_visit_at"}
+
+
+async def current_fields(collection: str, row_id: UUID) -> tuple[dict[str, Any], int] | None:
+    """The row's wire fields as JSON values and its version, or None when there is no row."""
+    coll = COLLECTIONS[collection]
+    row = await coll.table.select().where(coll.table.id == row_id).first().output(load_json=True)
+    if row is None:
+        return None
+    wire = msgspec.to_builtins((await coll.to_wire([row]))[0])
+    return {k: v for k, v in wire.items() if k not in _SKIP}, int(row["version"])
+
+
+async def field_state(collection: str, row_id: UUID) -> dict[str, list[Any]]:
+    batch = current_batch()
+    if batch is not None and (collection, row_id) in batch.states:
+        return dict(batch.states[(collection, row_id)])
+    row = (
+        await SyncFieldState.select(SyncFieldState.fields)
+        .where((SyncFieldState.collection == collection) & (SyncFieldState.row_id == row_id))
+        .first()
+    )
+    if row is None:
+        return {}
+    fields = row["fields"]
+    return msgspec.json.decode(fields) if isinstance(fields, str | bytes) else dict(fields)
+
+
+async def note_field_versions(collection: str, row_id: UUID) -> None:
+    now = await current_fields(collection, row_id)
+    if now is None:
+        return
+    values, version = now
+    batch = current_batch()
+    if batch is not None and (version <= 1 or (collection, row_id) in batch.states):
+        old = batch.states.get((collection, row_id), {})
+        batch.states[(collection, row_id)] = {
+            name: (old[name] if name in old and old[name][0] == value else [value, version])
+            for name, value in values.items()
+        }
+        return
+    if version <= 1:
+        # A row's first version: no state can exist yet, so skip reading it.
+        # Raw SQL: Piccolo's Insert of a Table instance costs more than the round trip here.
+        state = msgspec.json.encode({name: [value, version] for name, value in values.items()})
+        await SyncFieldState.raw(
+            "INSERT INTO sync_field_state (collection, row_id, fields) VALUES ({}, {}, {})"
+            if is_sqlite()
+            else "INSERT INTO sync_field_state (collection, row_id, fields) "
+            "VALUES ({}, {}::uuid, {}::json)",
+            collection,
+            str(row_id),
+            state.decode(),
+        )
+        return
+    old = await field_state(collection, row_id)
+    merged = {
+        name: (old[name] if name in old and old[name][0] == value else [value, version])
+        for name, value in values.items()
+    }
+    if not old:
+        await SyncFieldState.insert(
+            SyncFieldState(collection=collection, row_id=row_id, fields=merged)
+        )
+    elif merged != old:
+        await SyncFieldState.update({SyncFieldState.fields: merged}).where(
+            (SyncFieldState.collection == collection) & (SyncFieldState.row_id == row_id)
+        )

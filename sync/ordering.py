@@ -1,0 +1,169 @@
+"""Reading the change log in commit order: the horizon and the entries after a position.
+
+`CommitOrder` is the real one (see sync/changelog.py). `SequenceOrder` is a deliberately
+naive variant (plain sequence order, no horizon) kept for the concurrency test, to show that
+the test catches the classic lost-update-under-concurrent-writers bug.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from backend.db import is_sqlite
+from sync.tables import SyncChange
+
+# Larger than any txid: SQLite needs no horizon, its writers are serialised.
+NO_HORIZON = 2**62
+ENTRY_COLUMNS = "seq, txid, collection, row_id, op, customer_id, scope_from, scope_to"
+
+
+def _scope(value: Any) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return json.loads(value)
+
+
+def _entry(row: dict[str, Any]) -> dict[str, Any]:
+    row["scope_from"] = _scope(row["scope_from"])
+    row["scope_to"] = _scope(row["scope_to"])
+    return row
+
+
+@dataclass(frozen=True)
+class View:
+    """What a pull needs to know before reading entries, read in one query (one round trip)."""
+
+    epoch: str
+    purged_txid: int
+    purged_seq: int
+    # Entries with txid below this are final; no cursor may point beyond `newest`.
+    horizon: int
+    newest: int
+    # SQLite only: the newest entry's seq (writers are serialised, so it is the last one).
+    top_seq: int | None = None
+
+
+class CommitOrder:
+    """Entries served in (txid, seq) order, only below the horizon of finished transactions."""
+
+    async def view(self) -> View | None:
+        """The engine state and the stream's bounds at once; None before the state exists."""
+        if is_sqlite():
+            rows = await SyncChange.raw(
+                "SELECT epoch, purged_txid, purged_seq, "
+                "MAX(COALESCE((SELECT MAX(txid) FROM sync_change), 0), purged_txid) AS newest, "
+                "COALESCE((SELECT MAX(seq) FROM sync_change), 0) AS top_seq "
+                "FROM sync_state WHERE id = 1"
+            )
+        else:
+            rows = await SyncChange.raw(
+                "SELECT epoch, purged_txid, purged_seq, "
+                "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon, "
+                "pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS newest "
+                "FROM sync_state WHERE id = 1"
+            )
+        if not rows:
+            return None
+        r = rows[0]
+        sqlite = is_sqlite()
+        return View(
+            epoch=str(r["epoch"]),
+            purged_txid=int(r["purged_txid"]),
+            purged_seq=int(r["purged_seq"]),
+            horizon=NO_HORIZON if sqlite else int(r["horizon"]),
+            newest=int(r["newest"]),
+            top_seq=int(r["top_seq"]) if sqlite else None,
+        )
+
+    def nothing_after(self, view: View, txid: int, seq: int) -> bool:
+        """True when no entry can follow (txid, seq): the empty pull needs no further query."""
+        return view.top_seq is not None and txid >= view.newest and seq >= view.top_seq
+
+    async def horizon(self) -> int:
+        """Every entry with txid below this is committed (or never will be)."""
+        if is_sqlite():
+            return NO_HORIZON
+        rows = await SyncChange.raw(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS h"
+        )
+        return int(rows[0]["h"])
+
+    async def start(self) -> tuple[int, int]:
+        """A position covering every entry that is already final: where a snapshot starts."""
+        if is_sqlite():
+            rows = await SyncChange.raw(
+                "SELECT MAX(COALESCE((SELECT MAX(txid) FROM sync_change), 0), "
+                "COALESCE((SELECT purged_txid FROM sync_state WHERE id = 1), 0)) AS t"
+            )
+            return int(rows[0]["t"]), NO_HORIZON
+        return await self.horizon() - 1, NO_HORIZON
+
+    async def newest(self) -> int:
+        """No cursor may point beyond this txid (else it comes from before a restore)."""
+        if is_sqlite():
+            return (await self.start())[0]
+        rows = await SyncChange.raw(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS x"
+        )
+        return int(rows[0]["x"])
+
+    async def after(
+        self, txid: int, seq: int, limit: int, horizon: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Entries after (txid, seq); an older horizon is safe to pass (it only grows)."""
+        if horizon is None:
+            horizon = await self.horizon()
+        rows = await SyncChange.raw(
+            f"SELECT {ENTRY_COLUMNS} FROM sync_change "
+            "WHERE (txid > {} OR (txid = {} AND seq > {})) AND txid < {} "
+            "ORDER BY txid, seq LIMIT {}",
+            txid,
+            txid,
+            seq,
+            horizon,
+            limit,
+        )
+        return [_entry(r) for r in rows]
+
+
+class SequenceOrder(CommitOrder):
+    """Test-only: entries in plain sequence order with no horizon. Loses changes."""
+
+    async def start(self) -> tuple[int, int]:
+        rows = await SyncChange.raw("SELECT COALESCE(MAX(seq), 0) AS s FROM sync_change")
+        return 0, int(rows[0]["s"])
+
+    async def newest(self) -> int:
+        return NO_HORIZON
+
+    async def view(self) -> View | None:
+        found = await super().view()
+        if found is None:
+            return None
+        return View(found.epoch, found.purged_txid, found.purged_seq, NO_HORIZON, NO_HORIZON)
+
+    def nothing_after(self, view: View, txid: int, seq: int) -> bool:
+        return False
+
+    async def after(
+        self, txid: int, seq: int, limit: int, horizon: int | None = None
+    ) -> list[dict[str, Any]]:
+        rows = await SyncChange.raw(
+            f"SELECT {ENTRY_COLUMNS} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",
+            seq,
+            limit,
+        )
+        # Positions become (0, seq), so the cursor is a bare sequence number.
+        return [{**_entry(r), "txid": 0} for r in rows]
+
+
+ORDER: CommitOrder = CommitOrder()
+
+
+def use_order(order: CommitOrder) -> CommitOrder:
+    """Swap the ordering (tests only); returns the previous one."""
+    global ORDER
+    previous, ORDER = ORDER, order
+    return previous

@@ -1,0 +1,90 @@
+"""The inbox over HTTP: order status pushes, reading, and nobody reads anyone else's."""
+
+from __future__ import annotations
+
+from backend.history.tables import HistoryEvent
+from notifications.tables import Delivery, Notification
+from tests.factories import make_catalogue, make_world_fast
+from tests.fakes.push_service import FakePushService
+
+
+async def test_order_status_change_reaches_author_and_customer_not_the_actor(client):
+    w = await make_world_fast()
+    cat = await make_catalogue(w)
+    with FakePushService() as push:
+        sub = push.subscribe()
+    await client.post(
+        "/api/push/subscriptions",
+        headers=w.headers["customer_user"],
+        json={"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
+    )
+    r = await client.post(
+        "/api/orders",
+        headers=w.headers["rep1"],
+        json={"customer_id": str(w.c1), "lines": [{"product_id": str(cat.p1), "quantity": "2"}]},
+    )
+    order = r.json()
+    r = await client.post(
+        f"/api/orders/{order['id']}/status",
+        headers=w.headers["manager"],
+        json={"status": "confirmed"},
+    )
+    assert r.status_code == 200, r.text
+    for role in ("customer_user", "rep1"):
+        inbox = (await client.get("/api/notifications", headers=w.headers[role])).json()
+        assert [(n["kind"], n["title"], n["url"]) for n in inbox] == [
+            (
+                "order_status",
+                f"Order {order['number']} is confirmed",
+                f"/#/order/{w.c1}/{order['id']}",
+            )
+        ]
+    assert (await client.get("/api/notifications", headers=w.headers["manager"])).json() == []
+    assert await Delivery.count() == 1  # only the customer has a device
+
+
+async def test_refused_status_change_sends_nothing(client):
+    w = await make_world_fast()
+    cat = await make_catalogue(w)
+    r = await client.post(
+        "/api/orders",
+        headers=w.headers["rep1"],
+        json={"customer_id": str(w.c1), "lines": [{"product_id": str(cat.p1), "quantity": "2"}]},
+    )
+    r = await client.post(
+        f"/api/orders/{r.json()['id']}/status",
+        headers=w.headers["manager"],
+        json={"status": "delivered"},
+    )
+    assert r.status_code == 409
+    assert await Notification.count() == 0
+
+
+async def test_read_is_for_the_owner_and_display_reports_need_a_real_id(client):
+    w = await make_world_fast()
+    cat = await make_catalogue(w)
+    r = await client.post(
+        "/api/orders",
+        headers=w.headers["rep1"],
+        json={"customer_id": str(w.c1), "lines": [{"product_id": str(cat.p1), "quantity": "1"}]},
+    )
+    await client.post(
+        f"/api/orders/{r.json()['id']}/status",
+        headers=w.headers["manager"],
+        json={"status": "confirmed"},
+    )
+    nid = (await client.get("/api/notifications", headers=w.headers["rep1"])).json()[0]["id"]
+    assert (
+        await client.post(f"/api/notifications/{nid}/read", headers=w.headers["rep2"])
+    ).status_code == 404
+    r = await client.post(f"/api/notifications/{nid}/read", headers=w.headers["rep1"])
+    assert r.status_code == 200 and r.json()["read_at"]
+    unread = await client.get("/api/notifications?unread=true", headers=w.headers["rep1"])
+    assert unread.json() == []
+    assert (await client.post("/api/notifications/not-a-uuid/clicked")).status_code in (400, 404)
+    assert (
+        await client.get("/api/notifications?limit=0", headers=w.headers["rep1"])
+    ).status_code in (400, 422)
+    # A non-offer click is noted on the notification, not in any customer's history.
+    await client.post(f"/api/notifications/{nid}/clicked")
+    assert await HistoryEvent.count().where(HistoryEvent.kind.like("offer%")) == 0

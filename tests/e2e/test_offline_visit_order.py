@@ -1,0 +1,99 @@
+"""The rep's day without signal: check in, order five lines, add a note, reload, sync."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from .conftest import Server, logged_in_and_synced, sync_now
+
+pytestmark = pytest.mark.e2e
+
+PRODUCTS = ["rye", "kefir", "coffee", "water", "cheese"]
+
+
+def test_offline_visit_and_order_reach_the_server_once_and_the_manager(
+    server: Server, new_phone: Any
+) -> None:
+    customer = server.seed["customers"][3]
+    rep_ctx = new_phone(lat=customer["lat"] + 0.0003, lng=customer["lng"])
+    page = rep_ctx.new_page()
+    logged_in_and_synced(page, "rep@example.com")
+
+    rep_ctx.set_offline(True)
+    page.goto(f"/#/customer/{customer['id']}")
+    page.click("#action-visit")
+    page.click("#check-in")
+    # ~33 m from the pin with a 25 m fix: verified on the device, without the server.
+    assert page.get_attribute("[data-verification]", "data-verification") == "verified"
+
+    page.click("#visit-order")
+    for word in PRODUCTS:
+        page.fill("input.search", word)
+        page.click("#catalogue button")
+    page.fill("[data-line] input.qty >> nth=0", "3")
+    page.fill("[data-line] input.disc >> nth=0", "10")
+    assert page.locator("[data-line]").count() == 5
+    total = page.get_attribute("[data-total]", "data-total")
+    page.click("#place-order")
+    page.wait_for_selector("#timeline [data-kind=order]")
+
+    page.goto(f"/#/visit/{customer['id']}")
+    page.fill("textarea[name=notes]", "Owner wants the winter catalogue")
+    page.select_option("select[name=outcome]", "ordered")
+
+    # A reload with no network: the shell, the replica, the outbox and the typed note survive.
+    page.wait_for_timeout(400)  # the draft is written within 150 ms of the last keystroke
+    page.reload()
+    page.wait_for_selector("[data-verification]")
+    assert page.input_value("textarea[name=notes]") == "Owner wants the winter catalogue"
+    page.goto(f"/#/customer/{customer['id']}")
+    order_item = page.locator("#timeline [data-kind=order]")
+    assert order_item.locator("[data-status]").get_attribute("data-status") == "pending"
+    assert page.locator("nav .count").inner_text() == "3"  # create visit, check in, order
+
+    page.goto(f"/#/visit/{customer['id']}")
+    page.click("#check-out")
+    page.wait_for_selector("#timeline")
+    assert sync_now(page) == "offline"
+
+    rep_ctx.set_offline(False)
+    assert sync_now(page) == "ok"
+    page.goto(f"/#/customer/{customer['id']}")
+    page.wait_for_selector("#timeline [data-kind=order]")
+    statuses = page.eval_on_selector_all(
+        "#timeline [data-kind=order] [data-status], #timeline [data-kind=visit] [data-status]",
+        "els => els.map(e => e.dataset.status)",
+    )
+    assert statuses and set(statuses) == {"synced"}
+    page.wait_for_selector("nav .count", state="detached")
+
+    admin = server.client()
+    orders = admin.get("/api/orders", params={"customer_id": customer["id"]}).json()
+    orders = orders.get("items", orders) if isinstance(orders, dict) else orders
+    assert len(orders) == 1, "the order must exist exactly once"
+    full = admin.get(f"/api/orders/{orders[0]['id']}").json()
+    assert len(full["lines"]) == 5
+    assert Decimal(str(full["total"])) == Decimal(total)
+    history = admin.get(f"/api/customers/{customer['id']}/history").json()
+    history = history.get("items", history) if isinstance(history, dict) else history
+    kinds = {e["kind"] for e in history}
+    assert {"visit", "order"} <= {k.split(".")[0].split("_")[0] for k in kinds}, kinds
+    assert all(e.get("captured_at") for e in history if e["kind"].startswith(("visit", "order")))
+    visits = admin.get("/api/visits", params={"customer_id": customer["id"]}).json()
+    visits = visits.get("items", visits) if isinstance(visits, dict) else visits
+    assert [v["notes"] for v in visits] == ["Owner wants the winter catalogue"]
+    assert visits[0]["status"] == "done"
+
+    # The manager's phone sees the rep's work after its own sync.
+    manager = new_phone().new_page()
+    logged_in_and_synced(manager, "manager@example.com")
+    manager.goto(f"/#/customer/{customer['id']}")
+    manager.wait_for_selector("#timeline [data-kind=order]")
+    assert manager.locator("#timeline [data-kind=visit]").count() == 1
+    assert manager.locator("#timeline [data-kind=order]").count() == 1
+    assert manager.locator("#timeline [data-kind=order] [data-captured-at]").get_attribute(
+        "data-captured-at"
+    )

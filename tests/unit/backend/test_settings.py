@@ -1,0 +1,56 @@
+"""Settings: defaults that just work, and wrong values that fail loudly naming the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backend.settings import SettingsError, load_settings
+
+
+def test_defaults_give_sqlite_in_the_data_dir_and_a_kept_secret(tmp_path: Path) -> None:
+    env = {"ROUNDS_DATA_DIR": str(tmp_path / "data")}
+    s = load_settings(env)
+    assert s.database_url == f"sqlite:///{tmp_path / 'data' / 'rounds.sqlite3'}"
+    assert not s.is_postgres
+    assert (s.host, s.port) == ("127.0.0.1", 8000)
+    # The generated secret is kept, so tokens survive a restart.
+    assert load_settings(env).secret_key == s.secret_key
+    assert oct((tmp_path / "data" / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_postgres_url_switches_engine(tmp_path: Path) -> None:
+    s = load_settings(
+        {
+            "ROUNDS_DATA_DIR": str(tmp_path),
+            "ROUNDS_DATABASE_URL": "postgres://u@db.example:5432/rounds",
+        }
+    )
+    assert s.is_postgres
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ROUNDS_PORT", "eighty"),
+        ("ROUNDS_PORT", "70000"),
+        ("ROUNDS_DATABASE_URL", "mysql://x/y"),
+        ("ROUNDS_DATABASE_URL", "sqlite://relative"),
+        ("ROUNDS_LOG_LEVEL", "LOUD"),
+        ("ROUNDS_SECRET_KEY", "short"),
+        ("ROUNDS_LOG_JSON", "maybe"),
+        ("ROUNDS_ACCESS_TOKEN_TTL", "5"),
+    ],
+)
+def test_wrong_values_name_the_variable(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings({"ROUNDS_DATA_DIR": str(tmp_path), name: value})
+    assert name in str(err.value)
+
+
+def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(SettingsError, match="ROUNDS_DATA_DIR"):
+        load_settings({"ROUNDS_DATA_DIR": str(f)})

@@ -1,0 +1,53 @@
+"""CSV reading and number parsing for catalogue imports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from backend.catalogue.core import CsvFormatError, parse_decimal, read_csv
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12,50", "12.50"),
+        ("12.50", "12.50"),
+        (" 1 234,5 ", "1234.5"),
+        ("1.234,50", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("0", "0"),
+    ],
+)
+def test_numbers_as_people_type_them(text, value):
+    assert parse_decimal(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["abc", "", "1,2,3x", "inf", "NaN"])
+def test_non_numbers_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_decimal(text)
+
+
+def test_bom_semicolons_quotes_and_row_numbers():
+    data = '\ufeffSKU;Name\n"A;1";"Kohv ""Õun"""\n\nB;Чай\n'.encode()
+    table = read_csv(data, required=("sku", "name"), optional=())
+    assert table.rows == [
+        (2, {"sku": "A;1", "name": 'Kohv "Õun"'}),
+        (4, {"sku": "B", "name": "Чай"}),
+    ]
+
+
+def test_header_problems_name_the_columns():
+    with pytest.raises(CsvFormatError, match="missing: price"):
+        read_csv(b"sku,cost\nA,1\n", required=("sku", "price"), optional=())
+    with pytest.raises(CsvFormatError, match="unknown columns: colour"):
+        read_csv(b"sku,price,colour\n", required=("sku", "price"), optional=())
+    with pytest.raises(CsvFormatError, match="not UTF-8"):
+        read_csv("sku,price\nä,1\n".encode("latin-1"), required=("sku",), optional=("price",))
+
+
+def test_rows_with_too_many_values_are_reported():
+    table = read_csv(b"sku,price\nA,1,2\nB,3\n", required=("sku", "price"), optional=())
+    assert table.errors[0]["row"] == 2 and [n for n, _ in table.rows] == [3]
