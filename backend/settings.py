@@ -51,6 +51,7 @@ class Settings:
     push_lease_seconds: int = 60
     push_max_attempts: int = 8
     push_poll_ms: int = 500
+    push_lookahead_ms: int = 2000
     reminders_enabled: bool = True
     reminder_lead_minutes: int = 30
     reminder_plan_hour: int = 7
@@ -76,6 +77,18 @@ def _int(env: dict[str, str], name: str, default: int, *, minimum: int = 0) -> i
         raise SettingsError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from None
     if value < minimum:
         raise SettingsError(f"{ENV_PREFIX}{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _push_lookahead(env: dict[str, str]) -> int:
+    """How early the worker claims and encrypts a message; well inside the claim's lease."""
+    lease_ms = 1000 * _int(env, "PUSH_LEASE_SECONDS", 60, minimum=1)
+    value = _int(env, "PUSH_LOOKAHEAD_MS", min(2000, lease_ms // 4), minimum=0)
+    if value * 2 > lease_ms:
+        raise SettingsError(
+            f"{ENV_PREFIX}PUSH_LOOKAHEAD_MS must be at most half of "
+            f"{ENV_PREFIX}PUSH_LEASE_SECONDS ({lease_ms // 2} ms), got {value}"
+        )
     return value
 
 
@@ -177,6 +190,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         push_lease_seconds=_int(env, "PUSH_LEASE_SECONDS", 60, minimum=1),
         push_max_attempts=_int(env, "PUSH_MAX_ATTEMPTS", 8, minimum=1),
         push_poll_ms=_int(env, "PUSH_POLL_MS", 500, minimum=10),
+        push_lookahead_ms=_push_lookahead(env),
         reminders_enabled=bool(_bool(env, "REMINDERS_ENABLED", True)),
         reminder_lead_minutes=_int(env, "REMINDER_LEAD_MINUTES", 30, minimum=1),
         reminder_plan_hour=_int(env, "REMINDER_PLAN_HOUR", 7, minimum=0),

@@ -104,6 +104,7 @@ class Claimed:
     claim: str  # the batch's claim token: outcomes only apply while it still holds the row
     attempts: int
     due_at: datetime
+    send_at: datetime  # when this attempt is due (due_at, or later after a retry or deferral)
     notification_id: UUID
     kind: str
     title: str
@@ -133,8 +134,8 @@ _DUE = (
     "OR (status = 'sending' AND claimed_until < {}))"
 )
 _DETAILS = (
-    "SELECT d.id, d.attempts, d.due_at, n.id AS notification_id, n.kind, n.title, n.body, "
-    "n.url, n.data, s.kind AS channel, s.endpoint, s.p256dh, s.auth, u.time_zone, "
+    "SELECT d.id, d.attempts, d.due_at, d.next_attempt_at, n.id AS notification_id, n.kind, "
+    "n.title, n.body, n.url, n.data, s.kind AS channel, s.endpoint, s.p256dh, s.auth, u.time_zone, "
     "u.preferences FROM notification_delivery d "
     "JOIN notification n ON n.id = d.notification "
     'JOIN app_user u ON u.id = n."user" '
@@ -144,12 +145,19 @@ _DETAILS = (
 
 
 async def claim_due(
-    worker_id: str, *, limit: int, lease_seconds: float, now: datetime | None = None
+    worker_id: str,
+    *,
+    limit: int,
+    lease_seconds: float,
+    now: datetime | None = None,
+    ahead_seconds: float = 0.0,
 ) -> list[Claimed]:
-    """Claim up to `limit` due deliveries for `lease_seconds`; each claim counts an attempt."""
+    """Claim up to `limit` deliveries due by now + `ahead_seconds` for `lease_seconds`; each
+    claim counts an attempt. Rows claimed ahead are the worker's to send at their `send_at`."""
     now = now or utcnow()
     token = f"{worker_id}:{uuid4().hex[:12]}"
     until = now + timedelta(seconds=lease_seconds)
+    due_by = now + timedelta(seconds=ahead_seconds)
     engine = current_engine()
     if is_sqlite():
         sql = (
@@ -158,7 +166,7 @@ async def claim_due(
             f"notification_delivery WHERE {_DUE} ORDER BY next_attempt_at LIMIT {{}})"
         )
         async with write_transaction():
-            await Delivery.raw(sql, token, until, now, now, limit)
+            await Delivery.raw(sql, token, until, due_by, now, limit)
             rows = await Delivery.raw(_DETAILS, token)
     else:
         sql = (
@@ -168,7 +176,7 @@ async def claim_due(
             "FOR UPDATE SKIP LOCKED) due WHERE d.id = due.id"
         )
         async with engine.transaction():
-            await Delivery.raw(sql, token, until, now, now, limit)
+            await Delivery.raw(sql, token, until, due_by, now, limit)
             rows = await Delivery.raw(_DETAILS, token)
     return [
         Claimed(
@@ -176,6 +184,7 @@ async def claim_due(
             claim=token,
             attempts=int(r["attempts"]),
             due_at=r["due_at"],
+            send_at=r["next_attempt_at"],
             notification_id=r["notification_id"],
             kind=r["kind"],
             title=r["title"],

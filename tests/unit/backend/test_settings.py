@@ -54,3 +54,13 @@ def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
     f.write_text("x")
     with pytest.raises(SettingsError, match="ROUNDS_DATA_DIR"):
         load_settings({"ROUNDS_DATA_DIR": str(f)})
+
+
+def test_push_lookahead_stays_inside_the_claim_lease(tmp_path: Path) -> None:
+    env = {"ROUNDS_DATA_DIR": str(tmp_path)}
+    assert load_settings(env).push_lookahead_ms == 2000
+    # A short lease brings the default down with it: a quarter of the lease.
+    assert load_settings(env | {"ROUNDS_PUSH_LEASE_SECONDS": "2"}).push_lookahead_ms == 500
+    too_early = env | {"ROUNDS_PUSH_LEASE_SECONDS": "2", "ROUNDS_PUSH_LOOKAHEAD_MS": "1500"}
+    with pytest.raises(SettingsError, match="ROUNDS_PUSH_LOOKAHEAD_MS"):
+        load_settings(too_early)

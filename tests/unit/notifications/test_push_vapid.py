@@ -2,6 +2,7 @@
 
 import stat
 import time
+from types import SimpleNamespace
 
 import aiohttp
 import pytest
@@ -113,3 +114,22 @@ async def test_fake_rejects_a_token_signed_by_another_key(push_service, subscrib
     other_key = VapidKeys.generate().application_server_key
     assert await _post(subscription, f"{token}, k={other_key}") == 403
     assert "signature" in push_service.rejected[-1][1]
+
+
+async def test_one_token_per_push_service_until_half_its_lifetime(vapid_keys, monkeypatch) -> None:
+    # RFC 8292 lets a token be reused until it expires: signing one per message is waste.
+    import notifications.webpush as webpush_module
+
+    now = [time.time()]
+    monkeypatch.setattr(webpush_module, "time", SimpleNamespace(time=lambda: now[0]))
+    with FakePushService() as service:
+        async with WebPushSender(vapid_keys, SUBJECT, token_lifetime=600) as sender:
+            fake = service.subscribe()
+            subscription = WebPushSubscription(fake.endpoint, fake.p256dh, fake.auth)
+            for step in (0, 10, 280, 21):  # the last send is 311 s in: past half of 600 s
+                now[0] += step
+                result = await sender.send(subscription, b"hi", ttl=60)
+                assert result.status is SendStatus.DELIVERED
+    expiries = [r.claims["exp"] for r in service.received]
+    assert expiries[0] == expiries[1] == expiries[2]  # the same token, reused
+    assert expiries[3] > expiries[2]  # signed anew once half its lifetime had passed
