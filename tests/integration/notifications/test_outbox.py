@@ -87,6 +87,21 @@ async def test_future_rows_wait_and_claimed_rows_are_not_claimed_twice(db, push)
     assert [c.id for c in again] == [first[0].id] and again[0].attempts == 2
 
 
+async def test_a_message_claimed_ahead_is_posted_at_its_due_time_not_before(db, push):
+    uid, _ = await user_with_device(push)
+    due = datetime.now(UTC) + timedelta(seconds=2)
+    await _enqueue(uid, "soon", due_at=due)
+    async with Worker(worker_settings(push_lookahead_ms=200)) as worker:
+        assert await worker.run_once() == 0  # due beyond the look-ahead: not claimed yet
+    async with Worker(worker_settings(push_lookahead_ms=5000)) as worker:
+        assert await worker.run_once() == 1  # claimed and encrypted early, posted when due
+    assert len(push.received) == 1
+    assert push.received[0].received_at >= due.timestamp()
+    sent = await Delivery.select(Delivery.sent_at).first()
+    assert sent["sent_at"] >= due
+    assert await counts_by_status() == {"sent": 1}
+
+
 async def test_retry_after_and_backoff_then_success(db, push):
     uid, sub = await user_with_device(push)
     await _enqueue(uid)
