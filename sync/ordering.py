@@ -17,6 +17,16 @@ from sync.tables import SyncChange
 # Larger than any txid: SQLite needs no horizon, its writers are serialised.
 NO_HORIZON = 2**62
 ENTRY_COLUMNS = "seq, txid, collection, row_id, op, customer_id, scope_from, scope_to"
+# On SQLite the ids come back as text: the declared-type converter would build a uuid.UUID
+# per id, which made reading 500 entries cost three times as much (pull only needs text).
+_SQLITE_ENTRY_COLUMNS = (
+    "seq, txid, collection, CAST(row_id AS TEXT) AS row_id, op, "
+    "CAST(customer_id AS TEXT) AS customer_id, scope_from, scope_to"
+)
+
+
+def _entry_columns() -> str:
+    return _SQLITE_ENTRY_COLUMNS if is_sqlite() else ENTRY_COLUMNS
 
 
 def _scope(value: Any) -> dict[str, Any] | None:
@@ -116,7 +126,7 @@ class CommitOrder:
         if horizon is None:
             horizon = await self.horizon()
         rows = await SyncChange.raw(
-            f"SELECT {ENTRY_COLUMNS} FROM sync_change "
+            f"SELECT {_entry_columns()} FROM sync_change "
             "WHERE (txid > {} OR (txid = {} AND seq > {})) AND txid < {} "
             "ORDER BY txid, seq LIMIT {}",
             txid,
@@ -151,7 +161,7 @@ class SequenceOrder(CommitOrder):
         self, txid: int, seq: int, limit: int, horizon: int | None = None
     ) -> list[dict[str, Any]]:
         rows = await SyncChange.raw(
-            f"SELECT {ENTRY_COLUMNS} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",
+            f"SELECT {_entry_columns()} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",
             seq,
             limit,
         )
