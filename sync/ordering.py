@@ -8,10 +8,11 @@ the test catches the classic lost-update-under-concurrent-writers bug.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from typing import Any
 
-from backend.db import is_sqlite
+from backend.db import current_engine, is_sqlite
 from sync.tables import SyncChange
 
 # Larger than any txid: SQLite needs no horizon, its writers are serialised.
@@ -120,9 +121,24 @@ class CommitOrder:
         return int(rows[0]["x"])
 
     async def after(
+        self,
+        txid: int,
+        seq: int,
+        limit: int,
+        horizon: int | None = None,
+        epoch: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Entries after (txid, seq); an older horizon is safe to pass (it only grows).
+
+        On SQLite, given the database's `epoch` and called inside the pull's read
+        transaction, the entries come from the in-memory tail when it covers them."""
+        if epoch is not None and is_sqlite():
+            return await _TAIL.after(self, epoch, txid, seq, limit)
+        return await self._read_after(txid, seq, limit, horizon)
+
+    async def _read_after(
         self, txid: int, seq: int, limit: int, horizon: int | None = None
     ) -> list[dict[str, Any]]:
-        """Entries after (txid, seq); an older horizon is safe to pass (it only grows)."""
         if horizon is None:
             horizon = await self.horizon()
         rows = await SyncChange.raw(
@@ -136,6 +152,85 @@ class CommitOrder:
             limit,
         )
         return [_entry(r) for r in rows]
+
+
+@dataclass
+class _Tail:
+    """SQLite only: the newest change-log entries, kept in memory for the polling devices.
+
+    Two hundred devices polling every few seconds each read the same few hundred newest
+    entries; reading and decoding them was most of an empty pull's cost. SQLite writers are
+    serialised and take their position inside the write, so entries commit in position order
+    and the log is append-only above the purge horizon: whatever this snapshot shows up to
+    its top position is final, and the tail only ever grows at its end. Each read first takes
+    the snapshot's top (one indexed MAX), appends what the tail lacks, and serves positions
+    up to that top only, so a pull never sees an entry its own snapshot does not show.
+    Keyed by database file and epoch: a re-created database starts a new tail, and a log
+    that went backwards resets it. The tail lives in the process, so restoring a backup
+    (done with the server stopped) starts with none.
+    """
+
+    MAX_ENTRIES = 20_000
+    key: tuple[str, str] | None = None
+    positions: list[tuple[int, int]] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    low: tuple[int, int] = (0, 0)  # the tail holds every entry after `low` up to its last
+
+    def _reset(self, key: tuple[str, str], low: tuple[int, int] = (0, 0)) -> None:
+        self.key, self.positions, self.entries, self.low = key, [], [], low
+
+    def _last(self) -> tuple[int, int]:
+        return self.positions[-1] if self.positions else self.low
+
+    async def after(
+        self, order: CommitOrder, epoch: str, txid: int, seq: int, limit: int
+    ) -> list[dict[str, Any]]:
+        key = (str(getattr(current_engine(), "path", "")), epoch)
+        if key != self.key:
+            self._reset(key)
+        rows = await SyncChange.raw(
+            "SELECT COALESCE(MAX(txid), 0) AS t, COALESCE(MAX(seq), 0) AS s FROM sync_change"
+        )
+        top = (int(rows[0]["t"]), int(rows[0]["s"]))
+        start = (txid, seq)
+        if top < self._last():  # the log went backwards (a restore): start again
+            self._reset(key)
+
+        def upto_top(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [r for r in found if (r["txid"], r["seq"]) <= top]
+
+        # seq grows with the position on SQLite, so a seq difference bounds an entry count.
+        if start < self.low or top[1] - self._last()[1] > self.MAX_ENTRIES:
+            if top[1] - seq > self.MAX_ENTRIES:  # far behind: read the log as before
+                return upto_top(await order._read_after(txid, seq, limit))
+            self._reset(key, start)
+        while self._last() < top:
+            last = self._last()
+            found = upto_top(await order._read_after(last[0], last[1], 2000))
+            if not found:
+                break
+            self._append(found)
+        if start < self.low:  # trimmed away while catching up
+            return upto_top(await order._read_after(txid, seq, limit))
+        begin = bisect_right(self.positions, start)
+        end = bisect_right(self.positions, top)
+        return self.entries[begin : min(end, begin + limit)]
+
+    def _append(self, rows: list[dict[str, Any]]) -> None:
+        last = self._last()
+        for r in rows:
+            position = (int(r["txid"]), int(r["seq"]))
+            if position > last:  # another pull may have appended the same entries already
+                self.positions.append(position)
+                self.entries.append(r)
+                last = position
+        extra = len(self.entries) - self.MAX_ENTRIES
+        if extra > 0:
+            self.low = self.positions[extra - 1]
+            del self.positions[:extra], self.entries[:extra]
+
+
+_TAIL = _Tail()
 
 
 class SequenceOrder(CommitOrder):
@@ -158,7 +253,12 @@ class SequenceOrder(CommitOrder):
         return False
 
     async def after(
-        self, txid: int, seq: int, limit: int, horizon: int | None = None
+        self,
+        txid: int,
+        seq: int,
+        limit: int,
+        horizon: int | None = None,
+        epoch: str | None = None,
     ) -> list[dict[str, Any]]:
         rows = await SyncChange.raw(
             f"SELECT {_entry_columns()} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",

@@ -372,7 +372,7 @@ async def _stream_page(
     if cur.pending:
         # A moved customer's closure is paged like a snapshot before the stream goes on.
         return await _closure_page(principal, cur, limit)
-    entries = await ordering.ORDER.after(cur.txid, cur.seq, limit + 1, horizon)
+    entries = await ordering.ORDER.after(cur.txid, cur.seq, limit + 1, horizon, cur.epoch)
     page, more = _cut(entries, limit)
     page, capped = _cap_moves(page)
     more = more or capped

@@ -1,0 +1,77 @@
+"""The in-memory tail of the change log (SQLite) serves exactly what the log holds.
+
+Empty pulls on SQLite read the newest entries from memory (sync/ordering.py, `_Tail`). These
+tests compare it with a plain read of the log at every cursor, across growth, trimming and
+a re-created database, on both engines (PostgreSQL always reads the log).
+"""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+
+from backend.db import current_engine, write_transaction
+from sync import ordering
+from sync.changelog import record_change
+from sync.state import load_state
+
+
+async def _write(count: int, per_tx: int = 1) -> None:
+    for _ in range(count):
+        async with write_transaction():
+            for _ in range(per_tx):
+                await record_change("products", uuid4(), "put")
+
+
+async def _positions(entries: list[dict]) -> list[tuple[int, int, str]]:  # type: ignore[type-arg]
+    return [(int(e["txid"]), int(e["seq"]), str(e["row_id"])) for e in entries]
+
+
+async def _both(after: tuple[int, int], limit: int) -> tuple[list, list]:  # type: ignore[type-arg]
+    """(served with the tail, read from the log) after `after`, in one read transaction."""
+    epoch = (await load_state()).epoch
+    async with current_engine().transaction():
+        served = await ordering.ORDER.after(after[0], after[1], limit, None, epoch)
+        read = await ordering.ORDER._read_after(after[0], after[1], limit)
+    return await _positions(served), await _positions(read)
+
+
+async def test_every_cursor_gets_what_the_log_holds_as_it_grows(db):
+    await _write(5)
+    await _write(3, per_tx=4)  # transactions of several entries
+    everything = (await _both((0, 0), 10_000))[1]
+    assert len(everything) == 17
+    for limit in (1, 4, 500):
+        for position in [(0, 0), *(p[:2] for p in everything)]:
+            served, read = await _both(position, limit)
+            assert served == read, (position, limit)
+    await _write(6)  # the log grows after the tail was filled
+    for position in everything[-3:]:
+        served, read = await _both(position[:2], 500)
+        assert served == read and len(read) >= 6
+
+
+async def test_a_small_tail_trims_and_old_cursors_still_get_everything(db, monkeypatch):
+    monkeypatch.setattr(ordering._Tail, "MAX_ENTRIES", 8)
+    await _write(1)
+    first = (await _both((0, 0), 1))[1][0][:2]
+    await _both(first, 100)  # the tail starts after the first entry
+    await _write(6)
+    await _both(first, 100)  # ... and now holds six
+    await _write(5)  # catching up to these trims three: entries after `first` leave it
+    served, read = await _both(first, 100)
+    assert served == read and len(read) == 11
+    await _write(20)  # more than the tail may hold at all: read from the log
+    for position in [(0, 0), first, *(p[:2] for p in read[::3])]:
+        served, read_again = await _both(position, 1000)
+        assert served == read_again, position
+
+
+@pytest.mark.parametrize("round_", [1, 2])
+async def test_a_recreated_database_never_sees_the_previous_ones_entries(db, round_):
+    # The `db` fixture empties the database for each test (a new epoch, positions from 1):
+    # the second round must not be served the first round's entries from memory.
+    await _write(3 * round_)
+    served, read = await _both((0, 0), 100)
+    assert served == read and len(read) == 3 * round_
