@@ -19,6 +19,17 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 IDLE_CONNECTIONS = 32
 
 
+def _fetch_all(connection: sqlite3.Connection, query: str, args: list[Any]) -> list[Any]:
+    """Run one statement and fetch its rows, in the connection's thread: one hand-over
+    between the event loop and that thread per query. aiosqlite's cursor API takes three
+    or four (execute, fetchall, close, and Piccolo's pragma), each a wake-up of the loop."""
+    cursor = connection.execute(query, args)
+    try:
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 class PooledSQLiteTransaction(SQLiteTransaction):
     """A transaction whose connection goes back to the engine's pool afterwards."""
 
@@ -98,16 +109,45 @@ class PooledSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> Any:
+        if query_type == "insert" and self.get_version_sync() < 3.35:
+            return await self._run_insert_without_returning(query, args, table)
+        connection = await self.get_connection()
+        healthy = True
+        try:
+            # Autocommit outside transactions (isolation_level=None): nothing to commit.
+            return await connection._execute(_fetch_all, connection._conn, query, args or [])
+        except sqlite3.OperationalError:
+            healthy = False
+            raise
+        finally:
+            await self.release(connection, healthy=healthy)
+
+    async def _run_in_existing_connection(
+        self,
+        connection: aiosqlite.Connection,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        if query_type == "insert" and self.get_version_sync() < 3.35:
+            return await super()._run_in_existing_connection(
+                connection, query, args, query_type, table
+            )
+        # Our connections have foreign keys on from the start (Piccolo sets the pragma again
+        # before every query of a transaction, where SQLite ignores it anyway).
+        return await connection._execute(_fetch_all, connection._conn, query, args or [])
+
+    async def _run_insert_without_returning(
+        self, query: str, args: list[Any] | None, table: Any
+    ) -> Any:
+        """SQLite before 3.35 has no RETURNING: Piccolo's way, on a pooled connection."""
         connection = await self.get_connection()
         healthy = True
         try:
             async with connection.execute(query, args or []) as cursor:
-                await connection.commit()
-                if query_type == "insert" and self.get_version_sync() < 3.35:
-                    assert table is not None
-                    pk = await self._get_inserted_pk(cursor, table)
-                    return [{table._meta.primary_key._meta.db_column_name: pk}]
-                return await cursor.fetchall()
+                pk = await self._get_inserted_pk(cursor, table)
+                return [{table._meta.primary_key._meta.db_column_name: pk}]
         except sqlite3.OperationalError:
             healthy = False
             raise
