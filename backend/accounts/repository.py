@@ -8,6 +8,7 @@ from uuid import UUID
 
 from backend.accounts.schemas import UserRead
 from backend.accounts.tables import LoginThrottle, RepTerritory, Session, User
+from backend.db import is_sqlite
 
 USER_COLUMNS = (
     User.id,
@@ -79,16 +80,26 @@ def to_user_read(row: dict[str, Any], territory_ids: list[UUID]) -> UserRead:
 
 
 # Hand-written because it runs on every API call: building the same select through Piccolo's
-# joined-column API costs ~3.5 ms of CPU a call, the query itself ~0.3 ms.
-_SESSION_WITH_USER_SQL = (
-    "SELECT s.id AS id, s.expires_at AS expires_at, s.revoked_at AS revoked_at, "
-    + ", ".join(f'u."{c._meta.db_column_name}" AS u_{c._meta.name}' for c in USER_COLUMNS)
-    + ' FROM auth_session s JOIN app_user u ON u.id = s."user" WHERE s.id = {}'
-)
+# joined-column API costs ~3.5 ms of CPU a call, the query itself ~0.3 ms. A rep's territories
+# come in the same query (one round trip per request instead of two).
+def _session_with_user_sql(aggregate: str) -> str:
+    return (
+        "SELECT s.id AS id, s.expires_at AS expires_at, s.revoked_at AS revoked_at, "
+        + ", ".join(f'u."{c._meta.db_column_name}" AS u_{c._meta.name}' for c in USER_COLUMNS)
+        + f', (SELECT {aggregate} FROM rep_territory rt WHERE rt."user" = u.id) AS territories'
+        + ' FROM auth_session s JOIN app_user u ON u.id = s."user" WHERE s.id = {}'
+    )
+
+
+_SESSION_WITH_USER_SQL = {
+    True: _session_with_user_sql("group_concat(rt.territory, ',')"),
+    False: _session_with_user_sql("string_agg(rt.territory::text, ',')"),
+}
 
 
 async def get_session_with_user(session_id: str) -> dict[str, Any] | None:
-    rows = await Session.raw(_SESSION_WITH_USER_SQL, session_id)
+    """The session, its user's columns (prefixed `u_`) and the user's territory ids."""
+    rows = await Session.raw(_SESSION_WITH_USER_SQL[is_sqlite()], session_id)
     if not rows:
         return None
     row = rows[0]
@@ -99,6 +110,7 @@ async def get_session_with_user(session_id: str) -> dict[str, Any] | None:
         if isinstance(row[key], str):
             row[key] = datetime.fromisoformat(row[key])
     row["u_active"] = bool(row["u_active"])
+    row["territories"] = [UUID(t) for t in (row["territories"] or "").split(",") if t]
     return row
 
 

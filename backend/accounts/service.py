@@ -158,7 +158,7 @@ async def authenticate(settings: Settings, token: str) -> Principal:
     user = {k[2:]: v for k, v in row.items() if k.startswith("u_")}
     if user["deleted_at"] is not None or not user["active"]:
         raise Unauthenticated(detail="The account is not active.")
-    territories = await repo.territory_ids_of(user["id"]) if user["role"] == "rep" else []
+    territories = row["territories"] if user["role"] == "rep" else []
     return _principal_from(user, claims.session_id, territories)
 
 
