@@ -52,8 +52,10 @@ class View:
     # Entries with txid below this are final; no cursor may point beyond `newest`.
     horizon: int
     newest: int
-    # SQLite only: the newest entry's seq (writers are serialised, so it is the last one).
+    # SQLite only: the newest entry's position (writers are serialised, so it is the last
+    # one; (0, 0) for an empty log).
     top_seq: int | None = None
+    top_txid: int | None = None
 
 
 class CommitOrder:
@@ -65,7 +67,8 @@ class CommitOrder:
             rows = await SyncChange.raw(
                 "SELECT epoch, purged_txid, purged_seq, "
                 "MAX(COALESCE((SELECT MAX(txid) FROM sync_change), 0), purged_txid) AS newest, "
-                "COALESCE((SELECT MAX(seq) FROM sync_change), 0) AS top_seq "
+                "COALESCE((SELECT MAX(seq) FROM sync_change), 0) AS top_seq, "
+                "COALESCE((SELECT MAX(txid) FROM sync_change), 0) AS top_txid "
                 "FROM sync_state WHERE id = 1"
             )
         else:
@@ -86,6 +89,7 @@ class CommitOrder:
             horizon=NO_HORIZON if sqlite else int(r["horizon"]),
             newest=int(r["newest"]),
             top_seq=int(r["top_seq"]) if sqlite else None,
+            top_txid=int(r["top_txid"]) if sqlite else None,
         )
 
     def nothing_after(self, view: View, txid: int, seq: int) -> bool:
@@ -127,13 +131,15 @@ class CommitOrder:
         limit: int,
         horizon: int | None = None,
         epoch: str | None = None,
+        top: tuple[int, int] | None = None,
     ) -> list[dict[str, Any]]:
         """Entries after (txid, seq); an older horizon is safe to pass (it only grows).
 
-        On SQLite, given the database's `epoch` and called inside the pull's read
-        transaction, the entries come from the in-memory tail when it covers them."""
+        On SQLite, given the database's `epoch`, the entries come from the in-memory tail
+        when it covers them, up to `top` (a View's top_txid and top_seq: the newest
+        position when the view was read) or else the newest position now."""
         if epoch is not None and is_sqlite():
-            return await _TAIL.after(self, epoch, txid, seq, limit)
+            return await _TAIL.after(self, epoch, txid, seq, limit, top)
         return await self._read_after(txid, seq, limit, horizon)
 
     async def _read_after(
@@ -162,9 +168,10 @@ class _Tail:
     entries; reading and decoding them was most of an empty pull's cost. SQLite writers are
     serialised and take their position inside the write, so entries commit in position order
     and the log is append-only above the purge horizon: whatever this snapshot shows up to
-    its top position is final, and the tail only ever grows at its end. Each read first takes
-    the snapshot's top (one indexed MAX), appends what the tail lacks, and serves positions
-    up to that top only, so a pull never sees an entry its own snapshot does not show.
+    its top position is final, and the tail only ever grows at its end. Each read takes a top
+    position (the pull's View read it already; else one indexed MAX), appends what the tail
+    lacks, and serves positions up to that top only: every entry up to it was committed when
+    the top was read, so a pull never sees an entry its own reads may not show.
     Keyed by database file and epoch: a re-created database starts a new tail, and a log
     that went backwards resets it. The tail lives in the process, so restoring a backup
     (done with the server stopped) starts with none.
@@ -183,15 +190,22 @@ class _Tail:
         return self.positions[-1] if self.positions else self.low
 
     async def after(
-        self, order: CommitOrder, epoch: str, txid: int, seq: int, limit: int
+        self,
+        order: CommitOrder,
+        epoch: str,
+        txid: int,
+        seq: int,
+        limit: int,
+        top: tuple[int, int] | None = None,
     ) -> list[dict[str, Any]]:
         key = (str(getattr(current_engine(), "path", "")), epoch)
         if key != self.key:
             self._reset(key)
-        rows = await SyncChange.raw(
-            "SELECT COALESCE(MAX(txid), 0) AS t, COALESCE(MAX(seq), 0) AS s FROM sync_change"
-        )
-        top = (int(rows[0]["t"]), int(rows[0]["s"]))
+        if top is None:
+            rows = await SyncChange.raw(
+                "SELECT COALESCE(MAX(txid), 0) AS t, COALESCE(MAX(seq), 0) AS s FROM sync_change"
+            )
+            top = (int(rows[0]["t"]), int(rows[0]["s"]))
         start = (txid, seq)
         if top < self._last():  # the log went backwards (a restore): start again
             self._reset(key)
@@ -259,6 +273,7 @@ class SequenceOrder(CommitOrder):
         limit: int,
         horizon: int | None = None,
         epoch: str | None = None,
+        top: tuple[int, int] | None = None,
     ) -> list[dict[str, Any]]:
         rows = await SyncChange.raw(
             f"SELECT {_entry_columns()} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",

@@ -181,7 +181,8 @@ async def pull(principal: Principal, token: str | None, limit: int | None, secre
         if cur.mode == "snap":
             page, nxt, more = await _snapshot_page(principal, cur, limit)
         else:
-            page, nxt, more = await _stream_page(principal, cur, limit, view.horizon)
+            top = None if view.top_txid is None else (view.top_txid, view.top_seq or 0)
+            page, nxt, more = await _stream_page(principal, cur, limit, view.horizon, top)
     return Page(page, encode_cursor(secret, nxt), more)
 
 
@@ -367,12 +368,16 @@ def _cap_moves(page: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
 
 
 async def _stream_page(
-    principal: Principal, cur: CursorState, limit: int, horizon: int | None = None
+    principal: Principal,
+    cur: CursorState,
+    limit: int,
+    horizon: int | None = None,
+    top: tuple[int, int] | None = None,
 ) -> tuple[list[bytes], CursorState, bool]:
     if cur.pending:
         # A moved customer's closure is paged like a snapshot before the stream goes on.
         return await _closure_page(principal, cur, limit)
-    entries = await ordering.ORDER.after(cur.txid, cur.seq, limit + 1, horizon, cur.epoch)
+    entries = await ordering.ORDER.after(cur.txid, cur.seq, limit + 1, horizon, cur.epoch, top)
     page, more = _cut(entries, limit)
     page, capped = _cap_moves(page)
     more = more or capped

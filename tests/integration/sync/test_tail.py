@@ -7,6 +7,7 @@ a re-created database, on both engines (PostgreSQL always reads the log).
 
 from __future__ import annotations
 
+import asyncio
 from uuid import uuid4
 
 import pytest
@@ -24,7 +25,7 @@ async def _write(count: int, per_tx: int = 1) -> None:
                 await record_change("products", uuid4(), "put")
 
 
-async def _positions(entries: list[dict]) -> list[tuple[int, int, str]]:  # type: ignore[type-arg]
+def _positions(entries: list[dict]) -> list[tuple[int, int, str]]:  # type: ignore[type-arg]
     return [(int(e["txid"]), int(e["seq"]), str(e["row_id"])) for e in entries]
 
 
@@ -34,7 +35,7 @@ async def _both(after: tuple[int, int], limit: int) -> tuple[list, list]:  # typ
     async with current_engine().transaction():
         served = await ordering.ORDER.after(after[0], after[1], limit, None, epoch)
         read = await ordering.ORDER._read_after(after[0], after[1], limit)
-    return await _positions(served), await _positions(read)
+    return _positions(served), _positions(read)
 
 
 async def test_every_cursor_gets_what_the_log_holds_as_it_grows(db):
@@ -75,3 +76,24 @@ async def test_a_recreated_database_never_sees_the_previous_ones_entries(db, rou
     await _write(3 * round_)
     served, read = await _both((0, 0), 100)
     assert served == read and len(read) == 3 * round_
+
+
+async def test_pulls_filling_the_tail_at_once_each_get_every_entry_once(db):
+    # Many devices arrive together after a burst of writes: they all find the tail behind,
+    # read the same new entries at the same time, and each appends them. The tail must hold
+    # each entry once, so that every device is served exactly what the log holds.
+    await _write(40)
+    await _both((0, 0), 10)  # the tail exists and is behind from here on
+    await _write(60, per_tx=3)
+    everything = _positions(await ordering.ORDER._read_after(0, 0, 10_000))  # not via the tail
+    assert len(everything) == 220
+    epoch = (await load_state()).epoch
+    starts = [(0, 0), *(p[:2] for p in everything[::7])]
+
+    async def serve(start: tuple[int, int]) -> list[tuple[int, int, str]]:
+        return _positions(await ordering.ORDER.after(start[0], start[1], 1000, None, epoch))
+
+    served = await asyncio.gather(*(serve(start) for start in starts))
+    for start, got in zip(starts, served, strict=True):
+        assert got == [p for p in everything if p[:2] > start], start
+    assert len(ordering._TAIL.positions) == len(set(ordering._TAIL.positions))
