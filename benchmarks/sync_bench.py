@@ -2,9 +2,12 @@
 
 Runs against a fresh database (SQLite by default; set ROUNDS_DATABASE_URL=postgres://... for
 PostgreSQL) and prints figures; asserts nothing. Bootstrap, push and the storm call the sync
-services in-process; the polling devices go through the whole HTTP app (auth, routing,
-encoding) in-process, as concurrent asyncio tasks. Wall times depend on how loaded the
-machine is, so CPU time of this process is printed next to them.
+services in-process. The polling devices are measured three ways: against a real server
+process (`rounds serve`: uvicorn, the whole app) over localhost TCP while the writes go
+through its REST API, the figure a device sees; through the HTTP app in this process
+(httpx's in-process transport, so the clients' own cost lands in the same event loop); and
+the pull service alone. Wall times depend on how loaded the machine is, so CPU time of this
+process is printed next to them.
   python benchmarks/sync_bench.py [--rows 50000] [--devices 200] [--storm 1000x20]
                                   [--only bootstrap,pull,push,storm]
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gzip
+import logging
 import os
 import sys
 import tempfile
@@ -26,6 +30,9 @@ if not os.environ.get("ROUNDS_DATABASE_URL"):
     os.environ["ROUNDS_DATA_DIR"] = _tmp
     os.environ["ROUNDS_DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
 os.environ.setdefault("ROUNDS_LOG_LEVEL", "WARNING")
+# The server process started for the polling devices must sign and check the same tokens.
+os.environ.setdefault("ROUNDS_SECRET_KEY", "bench-" + "k" * 40)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def cpu() -> float:
@@ -35,6 +42,114 @@ def cpu() -> float:
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
+    """Devices polling a real server process over TCP while an office user changes a customer
+    in another territory `--writes` times a second through the REST API: the server pays for
+    the writes as it would in use, and the clients' own cost is in this process, not its."""
+    import random
+
+    import httpx
+
+    from tests.factories import sync_headers
+
+    port = _free_port()
+    env = {**os.environ, "ROUNDS_HOST": "127.0.0.1", "ROUNDS_PORT": str(port)}
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "backend.cli",
+        "serve",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    limits = httpx.Limits(max_connections=args.devices + 10, max_keepalive_connections=None)
+    try:
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+            for _ in range(300):
+                try:
+                    if (await client.get("/api/health")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("the server did not start")
+            headers = await sync_headers(rep_id)
+            office = await sync_headers(admin_id)
+            cursor = None
+            while True:
+                params = {"limit": 2000, **({"cursor": cursor} if cursor else {})}
+                body = (await client.get("/api/sync/pull", params=params, headers=headers)).json()
+                cursor = body["cursor"]
+                if not body["has_more"]:
+                    break
+            start = cursor
+            lat: list[float] = []
+            empty = 0
+            writes = 0
+            write_lat: list[float] = []
+            stop = asyncio.Event()
+            deadline = time.perf_counter() + args.poll_seconds
+
+            async def writer() -> None:
+                nonlocal writes
+                began = time.perf_counter()
+                while not stop.is_set():
+                    s = time.perf_counter()
+                    r = await client.patch(
+                        f"/api/customers/{cid}", json={"notes": f"note {writes}"}, headers=office
+                    )
+                    r.raise_for_status()
+                    write_lat.append(time.perf_counter() - s)
+                    writes += 1
+                    await asyncio.sleep(
+                        max(0.0, began + writes / args.writes - time.perf_counter())
+                    )
+
+            async def device(n: int) -> None:
+                nonlocal empty
+                rng = random.Random(n)
+                cursor = start
+                await asyncio.sleep(rng.uniform(0, args.poll_interval))
+                while time.perf_counter() < deadline:
+                    s = time.perf_counter()
+                    r = await client.get(
+                        "/api/sync/pull", params={"cursor": cursor}, headers=headers
+                    )
+                    body = r.json()
+                    lat.append(time.perf_counter() - s)
+                    empty += not body["changes"]
+                    cursor = body["cursor"]
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * args.poll_interval)
+
+            began = time.perf_counter()
+            task = asyncio.create_task(writer())
+            await asyncio.gather(*(device(n) for n in range(args.devices)))
+            stop.set()
+            await task
+            rate = writes / (time.perf_counter() - began)
+    finally:
+        server.terminate()
+        await server.wait()
+    print(
+        f"[{engine}] pull (server process over TCP), {args.devices} devices polling at once "
+        f"(each every ~{args.poll_interval:g} s), {rate:.0f} writes/s through the API "
+        f"(write p95 {pct(write_lat, 95):.0f} ms): {len(lat)} pulls ({empty} empty) "
+        f"p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, p99 {pct(lat, 99):.1f} ms"
+    )
 
 
 async def _polling_devices(args, engine, rep_id, writer, stop, rep=None) -> None:
@@ -51,6 +166,8 @@ async def _polling_devices(args, engine, rep_id, writer, stop, rep=None) -> None
 
     secret = get_settings().secret_key
     app = create_app(get_settings(), manage_engine=False)
+    # The in-process client's request log would be this process's cost, not the server's.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     transport = httpx.ASGITransport(app=app)
     lat: list[float] = []
     empty = 0
@@ -201,6 +318,8 @@ async def main(args: argparse.Namespace) -> None:
             await asyncio.sleep(max(0.0, began + n / args.writes - time.perf_counter()))
 
     if "pull" in only:
+        admin_id = await make_user("admin")
+        await _polling_server(args, engine, rep_id, admin_id, cid)
         await _polling_devices(args, engine, rep_id, writer, stop)
         await _polling_devices(args, engine, rep_id, writer, stop, rep)
     # 3. push of 100 mutations, and sustained throughput
