@@ -44,6 +44,13 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) another process has used so far (Linux)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     import socket
 
@@ -135,12 +142,14 @@ async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
                     cursor = body["cursor"]
                     await asyncio.sleep(rng.uniform(0.5, 1.5) * args.poll_interval)
 
-            began = time.perf_counter()
+            began, cpu_before = time.perf_counter(), _process_cpu(server.pid)
             task = asyncio.create_task(writer())
             await asyncio.gather(*(device(n) for n in range(args.devices)))
             stop.set()
             await task
-            rate = writes / (time.perf_counter() - began)
+            took = time.perf_counter() - began
+            rate = writes / took
+            busy = (_process_cpu(server.pid) - cpu_before) / took
     finally:
         server.terminate()
         await server.wait()
@@ -148,7 +157,8 @@ async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
         f"[{engine}] pull (server process over TCP), {args.devices} devices polling at once "
         f"(each every ~{args.poll_interval:g} s), {rate:.0f} writes/s through the API "
         f"(write p95 {pct(write_lat, 95):.0f} ms): {len(lat)} pulls ({empty} empty) "
-        f"p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, p99 {pct(lat, 99):.1f} ms"
+        f"p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, p99 {pct(lat, 99):.1f} ms; "
+        f"server process busy {busy:.0%} of a core"
     )
 
 
