@@ -189,11 +189,12 @@ async def record_change(
     user_id: UUID | None = None,
     scope_from: dict[str, Any] | None = None,
     scope_to: dict[str, Any] | None = None,
+    row: dict[str, Any] | None = None,
 ) -> None:
     """Append one change; must run inside the write transaction of the change itself.
 
     Call it after the row was written: merged collections read the row back to note which
-    fields this version changed.
+    fields this version changed, unless `row` gives the whole row as written (a create).
     """
     engine = current_engine()
     transaction = engine.current_transaction.get()
@@ -234,4 +235,4 @@ async def record_change(
     if collection in MERGED and op == "put":
         from sync.fields import note_field_versions
 
-        await note_field_versions(collection, row_id)
+        await note_field_versions(collection, row_id, row)

@@ -22,10 +22,17 @@ from sync.tables import SyncFieldState
 _SKIP = {"id", "version", "created_at", "updated_at", "next_visit_due_at", "last_visit_at"}
 
 
-async def current_fields(collection: str, row_id: UUID) -> tuple[dict[str, Any], int] | None:
-    """The row's wire fields as JSON values and its version, or None when there is no row."""
+async def current_fields(
+    collection: str, row_id: UUID, row: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], int] | None:
+    """The row's wire fields as JSON values and its version, or None when there is no row.
+
+    `row` is the row as just written, when the caller has it whole (a create): no re-read."""
     coll = COLLECTIONS[collection]
-    row = await coll.table.select().where(coll.table.id == row_id).first().output(load_json=True)
+    if row is None:
+        row = (
+            await coll.table.select().where(coll.table.id == row_id).first().output(load_json=True)
+        )
     if row is None:
         return None
     wire = msgspec.to_builtins((await coll.to_wire([row]))[0])
@@ -47,8 +54,10 @@ async def field_state(collection: str, row_id: UUID) -> dict[str, list[Any]]:
     return msgspec.json.decode(fields) if isinstance(fields, str | bytes) else dict(fields)
 
 
-async def note_field_versions(collection: str, row_id: UUID) -> None:
-    now = await current_fields(collection, row_id)
+async def note_field_versions(
+    collection: str, row_id: UUID, row: dict[str, Any] | None = None
+) -> None:
+    now = await current_fields(collection, row_id, row)
     if now is None:
         return
     values, version = now

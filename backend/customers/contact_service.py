@@ -66,14 +66,6 @@ async def create_contact(
     async with write_transaction():
         await customer_row_in_scope(principal, customer_id)
         require_writer(principal, "change contacts")
-        existing = await repo.get_contact_row(contact_id)
-        if existing is not None:
-            if existing["deleted_at"] is None and existing["customer"] == customer_id:
-                return repo.to_contact_read(existing)
-            raise Conflict(
-                detail="A contact with this id exists already.",
-                errors=[FieldError("id", "already used", "taken")],
-            )
         contact = Contact(
             id=contact_id,
             customer=customer_id,
@@ -85,15 +77,39 @@ async def create_contact(
             locale=data.locale,
             offers_opt_in=data.offers_opt_in,
         )
-        await Contact.insert(contact)
+        # The id taken already (a retried create, or a clash) inserts nothing: the common
+        # case costs one query instead of a look-up first.
+        inserted = (
+            await Contact.insert(contact)
+            .on_conflict(target=Contact.id, action="DO NOTHING")
+            .returning(Contact.id)
+        )
+        if not inserted:
+            existing = await repo.get_contact_row(contact_id)
+            if (
+                existing is not None
+                and existing["deleted_at"] is None
+                and existing["customer"] == customer_id
+            ):
+                return repo.to_contact_read(existing)
+            raise Conflict(
+                detail="A contact with this id exists already.",
+                errors=[FieldError("id", "already used", "taken")],
+            )
         if data.is_primary:
             await _clear_other_primaries(customer_id, contact_id)
+        row = contact.to_dict()
         await record_change(
-            "contacts", contact_id, "put", customer_id=customer_id, user_id=principal.user_id
+            "contacts",
+            contact_id,
+            "put",
+            customer_id=customer_id,
+            user_id=principal.user_id,
+            row=row,
         )
     # The row is exactly what was inserted (scope checked above): no re-read, which would
     # cost two queries per contact a device creates.
-    return repo.to_contact_read(contact.to_dict())
+    return repo.to_contact_read(row)
 
 
 async def update_contact(

@@ -107,3 +107,25 @@ async def test_device_made_contact_id_is_idempotent(client):
     assert len(await change_rows("contacts", body["id"])) == 1
     r3 = await client.post(f"/api/customers/{w.c2}/contacts", json=body, headers=w.headers["admin"])
     assert r3.status_code == 409
+
+
+async def test_a_retried_create_returns_the_same_contact_and_a_clash_stores_nothing(client):
+    w = await make_world_fast()
+    h = w.headers["rep1"]
+    contact_id = str(uuid4())
+    body = {"id": contact_id, "name": "Mari Tamm", "phone": "+372 5555 0101"}
+    first = await client.post(f"/api/customers/{w.c1}/contacts", json=body, headers=h)
+    again = await client.post(f"/api/customers/{w.c1}/contacts", json=body, headers=h)
+    assert first.status_code == 201 and again.status_code == 201, again.text
+    assert again.json() == first.json()
+    # The same id under another customer is someone else's contact: refused, nothing kept.
+    clash = await client.post(
+        f"/api/customers/{w.c2}/contacts",
+        json={**body, "name": "Somebody Else"},
+        headers=w.headers["manager"],
+    )
+    assert clash.status_code == 409, clash.text
+    assert clash.json()["errors"][0]["field"] == "id"
+    rows = await Contact.select(Contact.name, Contact.customer).where(Contact.id == contact_id)
+    assert rows == [{"name": "Mari Tamm", "customer": w.c1}]
+    assert [c["op"] for c in await change_rows("contacts", contact_id)] == ["put"]

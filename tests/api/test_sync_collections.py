@@ -186,3 +186,48 @@ async def test_a_device_created_row_merges_only_the_fields_changed_since(client)
     assert result["status"] == "applied" and result.get("conflicts", []) == []
     row = await Contact.select(Contact.name, Contact.phone).where(Contact.id == contact).first()
     assert row == {"name": "Mari Tamm", "phone": "+372 5555 0202"}
+
+
+async def test_a_contact_made_in_the_office_merges_per_field_with_a_device_edit(client):
+    # The office creates the contact with every field set; a device that synced it at
+    # version 1 changes the phone offline while the office changes the title and the phone.
+    w = await make_sync_world()
+    rep = Device(client, w.headers["rep1"])
+    made = await client.post(
+        f"/api/customers/{w.c1}/contacts",
+        json={
+            "name": "Mari Tamm",
+            "title": "Owner",
+            "phone": "+372 5555 0101",
+            "email": "mari@kohvik.ee",
+            "is_primary": True,
+            "locale": "et",
+            "offers_opt_in": True,
+        },
+        headers=w.headers["manager"],
+    )
+    assert made.status_code == 201, made.text
+    contact = made.json()["id"]
+    r = await client.patch(
+        f"/api/contacts/{contact}",
+        json={"title": "Manager", "phone": "+372 5555 0202"},
+        headers=w.headers["manager"],
+    )
+    assert r.status_code == 200, r.text
+    rep.queue(
+        "contacts",
+        "update",
+        contact,
+        {"phone": "+372 5555 0303", "email": "m@k.ee"},
+        base_version=1,
+    )
+    result = (await rep.push())["results"][0]
+    assert result["status"] == "applied", result
+    # Only the phone was changed on both sides; the email and the title were not.
+    assert [c["field"] for c in result.get("conflicts", [])] == ["phone"]
+    row = (
+        await Contact.select(Contact.title, Contact.phone, Contact.email)
+        .where(Contact.id == contact)
+        .first()
+    )
+    assert row == {"title": "Manager", "phone": "+372 5555 0303", "email": "m@k.ee"}
