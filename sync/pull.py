@@ -17,8 +17,9 @@
   including a customer's or distributor's price list), the pull becomes a re-snapshot:
   `del` for rows of the old scope outside the new one, then `put` for the new scope, then
   the stream from the old position.
-* Cost: the engine state and the stream's bounds come from one query; an empty poll ends
-  there. Other pages read inside one read transaction (one connection, one snapshot).
+* Cost: the engine state and the stream's bounds come from one query; on SQLite an empty
+  poll ends there. Other pages on SQLite read inside one read transaction (one snapshot);
+  on PostgreSQL each statement reads on its own (READ COMMITTED gives no common snapshot).
 * Reset: a cursor that is malformed, tampered, another user's, from another database
   (epoch), behind the purge horizon, or beyond the newest position (restored database),
   answers reset: never an empty success.
