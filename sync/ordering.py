@@ -66,9 +66,8 @@ class CommitOrder:
         if is_sqlite():
             rows = await SyncChange.raw(
                 "SELECT epoch, purged_txid, purged_seq, "
-                "MAX(COALESCE((SELECT MAX(txid) FROM sync_change), 0), purged_txid) AS newest, "
-                "COALESCE((SELECT MAX(seq) FROM sync_change), 0) AS top_seq, "
-                "COALESCE((SELECT MAX(txid) FROM sync_change), 0) AS top_txid "
+                "COALESCE((SELECT MAX(txid) FROM sync_change), 0) AS top_txid, "
+                "COALESCE((SELECT MAX(seq) FROM sync_change), 0) AS top_seq "
                 "FROM sync_state WHERE id = 1"
             )
         else:
@@ -87,7 +86,7 @@ class CommitOrder:
             purged_txid=int(r["purged_txid"]),
             purged_seq=int(r["purged_seq"]),
             horizon=NO_HORIZON if sqlite else int(r["horizon"]),
-            newest=int(r["newest"]),
+            newest=max(int(r["top_txid"]), int(r["purged_txid"])) if sqlite else int(r["newest"]),
             top_seq=int(r["top_seq"]) if sqlite else None,
             top_txid=int(r["top_txid"]) if sqlite else None,
         )
@@ -135,10 +134,10 @@ class CommitOrder:
     ) -> list[dict[str, Any]]:
         """Entries after (txid, seq); an older horizon is safe to pass (it only grows).
 
-        On SQLite, given the database's `epoch`, the entries come from the in-memory tail
-        when it covers them, up to `top` (a View's top_txid and top_seq: the newest
-        position when the view was read) or else the newest position now."""
-        if epoch is not None and is_sqlite():
+        On SQLite, given the database's `epoch` and `top` (a View's top_txid and top_seq:
+        the newest position when the view was read), the entries come from the in-memory
+        tail when it covers them, up to `top`."""
+        if epoch is not None and top is not None and is_sqlite():
             return await _TAIL.after(self, epoch, txid, seq, limit, top)
         return await self._read_after(txid, seq, limit, horizon)
 
@@ -168,10 +167,10 @@ class _Tail:
     entries; reading and decoding them was most of an empty pull's cost. SQLite writers are
     serialised and take their position inside the write, so entries commit in position order
     and the log is append-only above the purge horizon: whatever this snapshot shows up to
-    its top position is final, and the tail only ever grows at its end. Each read takes a top
-    position (the pull's View read it already; else one indexed MAX), appends what the tail
-    lacks, and serves positions up to that top only: every entry up to it was committed when
-    the top was read, so a pull never sees an entry its own reads may not show.
+    its top position is final, and the tail only ever grows at its end. Each read is given
+    the top position its pull's View read, appends what the tail lacks, and serves positions
+    up to that top only: every entry up to it was committed when the top was read, so a pull
+    never sees an entry its own reads may not show.
     Keyed by database file and epoch: a re-created database starts a new tail, and a log
     that went backwards resets it. The tail lives in the process, so restoring a backup
     (done with the server stopped) starts with none.
@@ -196,16 +195,11 @@ class _Tail:
         txid: int,
         seq: int,
         limit: int,
-        top: tuple[int, int] | None = None,
+        top: tuple[int, int],
     ) -> list[dict[str, Any]]:
         key = (str(getattr(current_engine(), "path", "")), epoch)
         if key != self.key:
             self._reset(key)
-        if top is None:
-            rows = await SyncChange.raw(
-                "SELECT COALESCE(MAX(txid), 0) AS t, COALESCE(MAX(seq), 0) AS s FROM sync_change"
-            )
-            top = (int(rows[0]["t"]), int(rows[0]["s"]))
         start = (txid, seq)
         if top < self._last():  # the log went backwards (a restore): start again
             self._reset(key)

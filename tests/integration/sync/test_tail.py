@@ -15,7 +15,7 @@ import pytest
 from backend.db import current_engine, write_transaction
 from sync import ordering
 from sync.changelog import record_change
-from sync.state import load_state
+from sync.state import ensure_state
 
 
 async def _write(count: int, per_tx: int = 1) -> None:
@@ -29,11 +29,22 @@ def _positions(entries: list[dict]) -> list[tuple[int, int, str]]:  # type: igno
     return [(int(e["txid"]), int(e["seq"]), str(e["row_id"])) for e in entries]
 
 
+async def _epoch_and_top() -> tuple[str, tuple[int, int] | None]:
+    """What a pull passes the tail: the epoch and the newest position its view read
+    (SQLite only; PostgreSQL reads the log)."""
+    await ensure_state()
+    view = await ordering.ORDER.view()
+    assert view is not None
+    if view.top_txid is None or view.top_seq is None:
+        return view.epoch, None
+    return view.epoch, (view.top_txid, view.top_seq)
+
+
 async def _both(after: tuple[int, int], limit: int) -> tuple[list, list]:  # type: ignore[type-arg]
     """(served with the tail, read from the log) after `after`, in one read transaction."""
-    epoch = (await load_state()).epoch
+    epoch, top = await _epoch_and_top()
     async with current_engine().transaction():
-        served = await ordering.ORDER.after(after[0], after[1], limit, None, epoch)
+        served = await ordering.ORDER.after(after[0], after[1], limit, None, epoch, top)
         read = await ordering.ORDER._read_after(after[0], after[1], limit)
     return _positions(served), _positions(read)
 
@@ -87,11 +98,12 @@ async def test_pulls_filling_the_tail_at_once_each_get_every_entry_once(db):
     await _write(60, per_tx=3)
     everything = _positions(await ordering.ORDER._read_after(0, 0, 10_000))  # not via the tail
     assert len(everything) == 220
-    epoch = (await load_state()).epoch
+    epoch, top = await _epoch_and_top()
     starts = [(0, 0), *(p[:2] for p in everything[::7])]
 
     async def serve(start: tuple[int, int]) -> list[tuple[int, int, str]]:
-        return _positions(await ordering.ORDER.after(start[0], start[1], 1000, None, epoch))
+        served = await ordering.ORDER.after(start[0], start[1], 1000, None, epoch, top)
+        return _positions(served)
 
     served = await asyncio.gather(*(serve(start) for start in starts))
     for start, got in zip(starts, served, strict=True):
