@@ -11,6 +11,8 @@ that could leave it inside a transaction is closed instead of being returned.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiosqlite
@@ -102,6 +104,20 @@ class PooledSQLiteEngine(SQLiteEngine):
             except Exception:
                 pass
 
+    @asynccontextmanager
+    async def _borrowed(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A pooled connection for one query outside a transaction; a connection that failed
+        with an OperationalError is closed rather than pooled again."""
+        connection = await self.get_connection()
+        healthy = True
+        try:
+            yield connection
+        except sqlite3.OperationalError:
+            healthy = False
+            raise
+        finally:
+            await self.release(connection, healthy=healthy)
+
     async def _run_in_new_connection(
         self,
         query: str,
@@ -109,18 +125,14 @@ class PooledSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> Any:
-        if query_type == "insert" and self.get_version_sync() < 3.35:
-            return await self._run_insert_without_returning(query, args, table)
-        connection = await self.get_connection()
-        healthy = True
-        try:
+        async with self._borrowed() as connection:
+            if query_type == "insert" and self.get_version_sync() < 3.35:
+                # No RETURNING before SQLite 3.35: Piccolo's way of finding the new key.
+                async with connection.execute(query, args or []) as cursor:
+                    pk = await self._get_inserted_pk(cursor, table)
+                    return [{table._meta.primary_key._meta.db_column_name: pk}]
             # Autocommit outside transactions (isolation_level=None): nothing to commit.
             return await connection._execute(_fetch_all, connection._conn, query, args or [])
-        except sqlite3.OperationalError:
-            healthy = False
-            raise
-        finally:
-            await self.release(connection, healthy=healthy)
 
     async def _run_in_existing_connection(
         self,
@@ -137,22 +149,6 @@ class PooledSQLiteEngine(SQLiteEngine):
         # Our connections have foreign keys on from the start (Piccolo sets the pragma again
         # before every query of a transaction, where SQLite ignores it anyway).
         return await connection._execute(_fetch_all, connection._conn, query, args or [])
-
-    async def _run_insert_without_returning(
-        self, query: str, args: list[Any] | None, table: Any
-    ) -> Any:
-        """SQLite before 3.35 has no RETURNING: Piccolo's way, on a pooled connection."""
-        connection = await self.get_connection()
-        healthy = True
-        try:
-            async with connection.execute(query, args or []) as cursor:
-                pk = await self._get_inserted_pk(cursor, table)
-                return [{table._meta.primary_key._meta.db_column_name: pk}]
-        except sqlite3.OperationalError:
-            healthy = False
-            raise
-        finally:
-            await self.release(connection, healthy=healthy)
 
     def transaction(  # type: ignore[override]
         self,
