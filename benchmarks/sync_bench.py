@@ -59,12 +59,46 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def _caught_up(client, headers) -> str:
+    """The stream cursor of a device that has pulled everything so far."""
+    cursor = None
+    while True:
+        params = {"limit": 2000, **({"cursor": cursor} if cursor else {})}
+        body = (await client.get("/api/sync/pull", params=params, headers=headers)).json()
+        cursor = body["cursor"]
+        if not body["has_more"]:
+            return cursor
+
+
+async def _poll(args, start: str, fetch) -> tuple[list[float], int]:
+    """`--devices` devices from cursor `start`, each pulling every ~poll-interval s for
+    poll-seconds; `fetch(cursor)` gives (changes, next cursor). Latencies and empty pulls."""
+    import random
+
+    lat: list[float] = []
+    empty = 0
+    deadline = time.perf_counter() + args.poll_seconds
+
+    async def device(n: int) -> None:
+        nonlocal empty
+        rng = random.Random(n)
+        cursor = start
+        await asyncio.sleep(rng.uniform(0, args.poll_interval))
+        while time.perf_counter() < deadline:
+            s = time.perf_counter()
+            changes, cursor = await fetch(cursor)
+            lat.append(time.perf_counter() - s)
+            empty += not changes
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * args.poll_interval)
+
+    await asyncio.gather(*(device(n) for n in range(args.devices)))
+    return lat, empty
+
+
 async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
     """Devices polling a real server process over TCP while an office user changes a customer
     in another territory `--writes` times a second through the REST API: the server pays for
     the writes as it would in use, and the clients' own cost is in this process, not its."""
-    import random
-
     import httpx
 
     from tests.factories import sync_headers
@@ -96,20 +130,10 @@ async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
                 raise RuntimeError("the server did not start")
             headers = await sync_headers(rep_id)
             office = await sync_headers(admin_id)
-            cursor = None
-            while True:
-                params = {"limit": 2000, **({"cursor": cursor} if cursor else {})}
-                body = (await client.get("/api/sync/pull", params=params, headers=headers)).json()
-                cursor = body["cursor"]
-                if not body["has_more"]:
-                    break
-            start = cursor
-            lat: list[float] = []
-            empty = 0
+            start = await _caught_up(client, headers)
             writes = 0
             write_lat: list[float] = []
             stop = asyncio.Event()
-            deadline = time.perf_counter() + args.poll_seconds
 
             async def writer() -> None:
                 nonlocal writes
@@ -126,25 +150,14 @@ async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
                         max(0.0, began + writes / args.writes - time.perf_counter())
                     )
 
-            async def device(n: int) -> None:
-                nonlocal empty
-                rng = random.Random(n)
-                cursor = start
-                await asyncio.sleep(rng.uniform(0, args.poll_interval))
-                while time.perf_counter() < deadline:
-                    s = time.perf_counter()
-                    r = await client.get(
-                        "/api/sync/pull", params={"cursor": cursor}, headers=headers
-                    )
-                    body = r.json()
-                    lat.append(time.perf_counter() - s)
-                    empty += not body["changes"]
-                    cursor = body["cursor"]
-                    await asyncio.sleep(rng.uniform(0.5, 1.5) * args.poll_interval)
+            async def fetch(cursor: str) -> tuple[list, str]:
+                r = await client.get("/api/sync/pull", params={"cursor": cursor}, headers=headers)
+                body = r.json()
+                return body["changes"], body["cursor"]
 
             began, cpu_before = time.perf_counter(), _process_cpu(server.pid)
             task = asyncio.create_task(writer())
-            await asyncio.gather(*(device(n) for n in range(args.devices)))
+            lat, empty = await _poll(args, start, fetch)
             stop.set()
             await task
             took = time.perf_counter() - began
@@ -165,8 +178,6 @@ async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
 async def _polling_devices(args, engine, rep_id, writer, stop, rep=None) -> None:
     """Devices polling at once (each every ~poll-interval s) while writes go on: through the
     HTTP app, or (given `rep`) the pull service alone, to tell the engine's cost from auth's."""
-    import random
-
     import httpx
 
     from backend.app import create_app
@@ -179,45 +190,21 @@ async def _polling_devices(args, engine, rep_id, writer, stop, rep=None) -> None
     # The in-process client's request log would be this process's cost, not the server's.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     transport = httpx.ASGITransport(app=app)
-    lat: list[float] = []
-    empty = 0
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         headers = await sync_headers(rep_id)
 
-        async def caught_up() -> str:
-            cursor = None
-            while True:
-                params = {"limit": 2000, **({"cursor": cursor} if cursor else {})}
-                body = (await client.get("/api/sync/pull", params=params, headers=headers)).json()
-                cursor = body["cursor"]
-                if not body["has_more"]:
-                    return cursor
+        async def fetch(cursor: str) -> tuple[list, str]:
+            if rep is None:
+                r = await client.get("/api/sync/pull", params={"cursor": cursor}, headers=headers)
+                body = r.json()
+                return body["changes"], body["cursor"]
+            page = await pull(rep, cursor, None, secret)
+            assert page.cursor is not None
+            return page.changes, page.cursor
 
-        start = await caught_up()
-        deadline = time.perf_counter() + args.poll_seconds
-
-        async def device(n: int) -> None:
-            nonlocal empty
-            rng = random.Random(n)
-            cursor = start
-            await asyncio.sleep(rng.uniform(0, args.poll_interval))
-            while time.perf_counter() < deadline:
-                s = time.perf_counter()
-                if rep is None:
-                    r = await client.get(
-                        "/api/sync/pull", params={"cursor": cursor}, headers=headers
-                    )
-                    body = r.json()
-                else:
-                    page = await pull(rep, cursor, None, secret)
-                    body = {"changes": page.changes, "cursor": page.cursor}
-                lat.append(time.perf_counter() - s)
-                empty += not body["changes"]
-                cursor = body["cursor"]
-                await asyncio.sleep(rng.uniform(0.5, 1.5) * args.poll_interval)
-
+        start = await _caught_up(client, headers)
         task = asyncio.create_task(writer())
-        await asyncio.gather(*(device(n) for n in range(args.devices)))
+        lat, empty = await _poll(args, start, fetch)
         stop.set()
         await task
     print(
