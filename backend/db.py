@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,6 +10,7 @@ from typing import Any
 
 os.environ.setdefault("PICCOLO_CONF", "backend.piccolo_conf")
 
+from piccolo.columns import JSON, JSONB, Column
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -95,6 +97,35 @@ async def write_transaction() -> AsyncIterator[None]:
     else:
         async with engine.transaction():
             yield
+
+
+class RowById:
+    """`SELECT <columns> FROM <table> WHERE id = ?`, its SQL built once.
+
+    Building a Piccolo select costs CPU on every call (about 0.7 ms for a customer's 30
+    columns, more than the query takes in the database); the reads made on every write use
+    this instead. The row is the one `.output(load_json=True).first()` gives.
+    """
+
+    def __init__(self, table: Any, columns: tuple[Column, ...]) -> None:
+        self.table = table
+        select = ", ".join(f'"{c._meta.db_column_name}" AS "{c._meta.name}"' for c in columns)
+        self.sql = f'SELECT {select} FROM "{table._meta.tablename}" WHERE "id" = {{}}'
+        self.json = [c._meta.name for c in columns if isinstance(c, JSON | JSONB)]
+
+    async def __call__(self, row_id: Any) -> dict[str, Any] | None:
+        rows = await self.table.raw(self.sql, row_id)
+        if not rows:
+            return None
+        return load_json(rows[0], self.json)
+
+
+def load_json(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Decode the JSON columns of a raw or RETURNING row in place."""
+    for name in names:
+        if isinstance(row[name], str):
+            row[name] = json.loads(row[name])
+    return row
 
 
 # Composite indexes, which Piccolo 1.38 cannot declare on a table: (name, table, columns).

@@ -167,7 +167,7 @@ async def _user_regions(user_id: UUID) -> tuple[dict[str, Any] | None, dict[str,
         before = await SyncChange.raw(
             "SELECT scope_to FROM sync_change WHERE collection = 'users' AND row_id = {} "
             "ORDER BY txid DESC, seq DESC LIMIT 1",
-            _db_uuid(user_id),
+            db_uuid(user_id),
         )
         was = before[0]["scope_to"] if before else None
     if isinstance(was, str):
@@ -176,7 +176,7 @@ async def _user_regions(user_id: UUID) -> tuple[dict[str, Any] | None, dict[str,
     return was, {"region": region}
 
 
-def _db_uuid(value: UUID) -> Any:
+def db_uuid(value: UUID) -> Any:
     return str(value) if is_sqlite() else value
 
 

@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from piccolo.columns import JSON
 from piccolo.columns.combination import WhereRaw
 from piccolo.querystring import QueryString
 
 from backend.customers.core import due_at
 from backend.customers.schemas import ContactRead, CustomerListItem, CustomerRead
 from backend.customers.tables import Contact, Customer
-from backend.db import is_sqlite
+from backend.db import RowById, is_sqlite, load_json
 
 CENTS = Decimal("0.01")
 
@@ -206,13 +207,16 @@ def bbox_condition(min_lat: float, max_lat: float, min_lng: float, max_lng: floa
 # --- customers ------------------------------------------------------------------------------
 
 
-async def get_customer_row(customer_id: UUID) -> dict[str, Any] | None:
-    return (
-        await Customer.select(*CUSTOMER_COLUMNS)
-        .where(Customer.id == customer_id)
-        .output(load_json=True)
-        .first()
+get_customer_row = RowById(Customer, CUSTOMER_COLUMNS)
+_CUSTOMER_JSON = [c._meta.name for c in CUSTOMER_COLUMNS if isinstance(c, JSON)]
+
+
+async def update_customer_returning(customer_id: UUID, values: dict[Any, Any]) -> dict[str, Any]:
+    """Update one customer and give back the row as written (one round trip, no re-read)."""
+    rows = (
+        await Customer.update(values).where(Customer.id == customer_id).returning(*CUSTOMER_COLUMNS)
     )
+    return load_json(rows[0], _CUSTOMER_JSON)
 
 
 async def get_customer_scope_row(customer_id: UUID) -> dict[str, Any] | None:

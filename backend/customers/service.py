@@ -82,10 +82,22 @@ def _scope_of(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _resolve_links(
-    principal: Principal, merged: dict[str, Any], errors: list[FieldError]
+    principal: Principal,
+    merged: dict[str, Any],
+    errors: list[FieldError],
+    before: dict[str, Any] | None = None,
 ) -> None:
-    """Check territory, distributor and price list; the region follows the territory."""
-    if merged["territory"] is not None:
+    """Check territory, distributor and price list; the region follows the territory.
+
+    On an update (`before` is the stored row) only links that change are looked up: a
+    territory never changes region, so a kept territory keeps the region it gave, and a
+    link retired since it was set does not stop an edit of the customer's other fields.
+    """
+
+    def changed(name: str) -> bool:
+        return before is None or merged[name] != before[name]
+
+    if merged["territory"] is not None and changed("territory"):
         t = (
             await Territory.select(Territory.region)
             .where((Territory.id == merged["territory"]) & Territory.deleted_at.is_null())
@@ -95,7 +107,7 @@ async def _resolve_links(
             errors.append(FieldError("territory_id", "no such territory", "unknown"))
         else:
             merged["region"] = t["region"]
-    if merged["distributor"] is not None:
+    if merged["distributor"] is not None and (changed("distributor") or changed("region")):
         d = (
             await Distributor.select(Distributor.region)
             .where((Distributor.id == merged["distributor"]) & Distributor.deleted_at.is_null())
@@ -107,8 +119,12 @@ async def _resolve_links(
             errors.append(
                 FieldError("distributor_id", "the distributor works in another region", "region")
             )
-    if merged["price_list"] is not None and not await PriceList.exists().where(
-        (PriceList.id == merged["price_list"]) & PriceList.deleted_at.is_null()
+    if (
+        merged["price_list"] is not None
+        and changed("price_list")
+        and not await PriceList.exists().where(
+            (PriceList.id == merged["price_list"]) & PriceList.deleted_at.is_null()
+        )
     ):
         errors.append(FieldError("price_list_id", "no such price list", "unknown"))
 
@@ -281,7 +297,7 @@ async def update_customer(
             merged[_FIELD_COLUMNS.get(f, f)] = value
         errors: list[FieldError] = []
         _check_fields(merged, errors)
-        await _resolve_links(principal, merged, errors)
+        await _resolve_links(principal, merged, errors, row)
         _check_role_reach(principal, merged)
         _invalid(errors)
         if "code" in changes and changes["code"] != row["code"]:
@@ -299,7 +315,7 @@ async def update_customer(
         }
         values[Customer.version] = Customer.version + 1
         values[Customer.updated_at] = _now()
-        await Customer.update(values).where(Customer.id == customer_id)
+        written = await repo.update_customer_returning(customer_id, values)
         before, after = _scope_of(row), _scope_of(merged)
         moved = before != after
         await record_change(
@@ -310,8 +326,10 @@ async def update_customer(
             user_id=principal.user_id,
             scope_from=before if moved else None,
             scope_to=after if moved else None,
+            row=written,
         )
-    return await get_customer(principal, customer_id)
+    # The principal still reaches the customer (_check_role_reach): no read-back needed.
+    return repo.to_customer_read(written)
 
 
 async def delete_customer(

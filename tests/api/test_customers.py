@@ -207,6 +207,49 @@ async def test_update_is_partial_and_checks_base_version(client):
     assert row["phone"] == "+372 5555 0101"
 
 
+async def test_update_answers_the_customer_as_stored(client):
+    w = await make_world_fast()
+    h = w.headers["admin"]
+    hours = {"mon": [["08:00", "17:00"]], "closed": ["2026-12-24"]}
+    r = await client.patch(
+        f"/api/customers/{w.c1}",
+        json={"opening_hours": hours, "credit_limit": "250.10", "notes": "Back door"},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    got = await client.get(f"/api/customers/{w.c1}", headers=h)
+    assert r.json() == got.json()
+    assert got.json()["opening_hours"] == hours and got.json()["credit_limit"] == "250.10"
+    assert got.json()["version"] == 2
+
+
+async def test_links_are_checked_when_they_change_or_the_region_does(client):
+    from backend.territories.tables import Distributor
+
+    w = await make_world_fast()
+    h = w.headers["admin"]
+    # A distributor retired after c1 was given it does not block an edit of c1's name ...
+    await Distributor.update({Distributor.deleted_at: datetime.now(UTC)}).where(
+        Distributor.id == w.distributor
+    )
+    r = await client.patch(f"/api/customers/{w.c1}", json={"name": "Kohvik Pirn"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "Kohvik Pirn" and r.json()["distributor_id"] == str(w.distributor)
+    # ... but is refused when it is given anew to another customer.
+    r = await client.patch(
+        f"/api/customers/{w.c2}", json={"distributor_id": str(w.distributor)}, headers=h
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "distributor_id"
+    # Moving c1 to another region checks its kept distributor against the new region.
+    await Distributor.update({Distributor.deleted_at: None}).where(Distributor.id == w.distributor)
+    r = await client.patch(
+        f"/api/customers/{w.c1}", json={"territory_id": str(w.t_other)}, headers=h
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "region"
+    row = await Customer.select(Customer.territory, Customer.name).where(Customer.id == w.c1)
+    assert row == [{"territory": w.t1, "name": "Kohvik Pirn"}]
+
+
 async def test_territory_move_sets_region_and_logs_scope(client):
     w = await make_world_fast()
     r = await client.patch(
