@@ -8,7 +8,7 @@ the test catches the classic lost-update-under-concurrent-writers bug.
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,17 +17,13 @@ from sync.tables import SyncChange
 
 # Larger than any txid: SQLite needs no horizon, its writers are serialised.
 NO_HORIZON = 2**62
-ENTRY_COLUMNS = "seq, txid, collection, row_id, op, customer_id, scope_from, scope_to"
-# On SQLite the ids come back as text: the declared-type converter would build a uuid.UUID
-# per id, which made reading 500 entries cost three times as much (pull only needs text).
-_SQLITE_ENTRY_COLUMNS = (
+# The ids come back as text on both engines: building a uuid.UUID per id made reading 500
+# entries cost three times as much on SQLite (its declared-type converter) and half again
+# on PostgreSQL (asyncpg's decoder); a pull only needs them as text.
+ENTRY_COLUMNS = (
     "seq, txid, collection, CAST(row_id AS TEXT) AS row_id, op, "
     "CAST(customer_id AS TEXT) AS customer_id, scope_from, scope_to"
 )
-
-
-def _entry_columns() -> str:
-    return _SQLITE_ENTRY_COLUMNS if is_sqlite() else ENTRY_COLUMNS
 
 
 def _scope(value: Any) -> dict[str, Any] | None:
@@ -134,11 +130,14 @@ class CommitOrder:
     ) -> list[dict[str, Any]]:
         """Entries after (txid, seq); an older horizon is safe to pass (it only grows).
 
-        On SQLite, given the database's `epoch` and `top` (a View's top_txid and top_seq:
-        the newest position when the view was read), the entries come from the in-memory
-        tail when it covers them, up to `top`."""
-        if epoch is not None and top is not None and is_sqlite():
-            return await _TAIL.after(self, epoch, txid, seq, limit, top)
+        Given the database's `epoch` and the bound its pull's View read (PostgreSQL: the
+        `horizon`; SQLite: `top`, the newest position), the entries come from the in-memory
+        tail (`_Tail`), up to that bound."""
+        if epoch is not None:
+            if top is not None:
+                return await _TAIL.after(self, epoch, (txid, seq), limit, (top[0], top[1] + 1))
+            if horizon is not None and not is_sqlite():
+                return await _TAIL.after(self, epoch, (txid, seq), limit, (horizon, 0))
         return await self._read_after(txid, seq, limit, horizon)
 
     async def _read_after(
@@ -147,7 +146,7 @@ class CommitOrder:
         if horizon is None:
             horizon = await self.horizon()
         rows = await SyncChange.raw(
-            f"SELECT {_entry_columns()} FROM sync_change "
+            f"SELECT {ENTRY_COLUMNS} FROM sync_change "
             "WHERE (txid > {} OR (txid = {} AND seq > {})) AND txid < {} "
             "ORDER BY txid, seq LIMIT {}",
             txid,
@@ -161,29 +160,39 @@ class CommitOrder:
 
 @dataclass
 class _Tail:
-    """SQLite only: the newest change-log entries, kept in memory for the polling devices.
+    """The newest change-log entries, kept in memory for the polling devices.
 
     Two hundred devices polling every few seconds each read the same few hundred newest
-    entries; reading and decoding them was most of an empty pull's cost. SQLite writers are
-    serialised and take their position inside the write, so entries commit in position order
-    and the log is append-only above the purge horizon: whatever this snapshot shows up to
-    its top position is final, and the tail only ever grows at its end. Each read is given
-    the top position its pull's View read, appends what the tail lacks, and serves positions
-    up to that top only: every entry up to it was committed when the top was read, so a pull
-    never sees an entry its own reads may not show.
-    Keyed by database file and epoch: a re-created database starts a new tail, and a log
-    that went backwards resets it. The tail lives in the process, so restoring a backup
-    (done with the server stopped) starts with none.
+    entries; reading and decoding them was most of an empty pull's cost. Entries below a
+    pull's bound are final: on PostgreSQL every transaction below the horizon has finished
+    (a later one gets a larger txid), on SQLite writers are serialised and the bound is the
+    newest position the pull's View read. So the log is append-only above the purge
+    horizon as far as any bound reaches, and the tail holds every entry after `low` and
+    before `upto` (positions, exclusive), growing at its end only.
+
+    A pull gives its bound (an exclusive position: (horizon, 0) or (top txid, top seq + 1)).
+    The tail appends what it lacks below the bound (the few entries since the last pull)
+    and serves the pull's entries below its bound only: a pull never sees an entry its own
+    reads may not show. A cursor behind the tail reads the log; a cursor ahead of it (the
+    tail went stale, no device polled for a while) restarts the tail there, so a fill never
+    reads more than the pull itself needs.
+    Keyed by database and epoch: a re-created database starts a new tail. The tail lives in
+    the process, so restoring a backup (done with the server stopped) starts with none.
     """
 
     MAX_ENTRIES = 20_000
     key: tuple[str, str] | None = None
     positions: list[tuple[int, int]] = field(default_factory=list)
     entries: list[dict[str, Any]] = field(default_factory=list)
-    low: tuple[int, int] = (0, 0)  # the tail holds every entry after `low` up to its last
+    low: tuple[int, int] = (0, 0)
+    upto: tuple[int, int] = (0, 0)
+    # Bumped by every reset: a fill that started before one must not append.
+    generation: int = 0
 
-    def _reset(self, key: tuple[str, str], low: tuple[int, int] = (0, 0)) -> None:
-        self.key, self.positions, self.entries, self.low = key, [], [], low
+    def _reset(self, key: tuple[str, str], at: tuple[int, int]) -> None:
+        self.key, self.positions, self.entries = key, [], []
+        self.low = self.upto = at
+        self.generation += 1
 
     def _last(self) -> tuple[int, int]:
         return self.positions[-1] if self.positions else self.low
@@ -192,37 +201,37 @@ class _Tail:
         self,
         order: CommitOrder,
         epoch: str,
-        txid: int,
-        seq: int,
+        start: tuple[int, int],
         limit: int,
-        top: tuple[int, int],
+        bound: tuple[int, int],
     ) -> list[dict[str, Any]]:
-        key = (str(getattr(current_engine(), "path", "")), epoch)
-        if key != self.key:
-            self._reset(key)
-        start = (txid, seq)
-        if top < self._last():  # the log went backwards (a restore): start again
-            self._reset(key)
-
-        def upto_top(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            return [r for r in found if (r["txid"], r["seq"]) <= top]
-
-        # seq grows with the position on SQLite, so a seq difference bounds an entry count.
-        if start < self.low or top[1] - self._last()[1] > self.MAX_ENTRIES:
-            if top[1] - seq > self.MAX_ENTRIES:  # far behind: read the log as before
-                return upto_top(await order._read_after(txid, seq, limit))
+        engine = current_engine()
+        key = (str(getattr(engine, "path", None) or getattr(engine, "config", "")), epoch)
+        if key != self.key or start > self.upto:
             self._reset(key, start)
-        while self._last() < top:
-            last = self._last()
-            found = upto_top(await order._read_after(last[0], last[1], 2000))
-            if not found:
-                break
+        if start < self.low:  # behind the tail: read the log
+            return await self._read(order, start, limit, bound)
+        while self.upto < bound:
+            generation, last = self.generation, self._last()
+            found = await self._read(order, last, 2000, bound)
+            if generation != self.generation:  # reset meanwhile: read the log instead
+                return await self._read(order, start, limit, bound)
             self._append(found)
+            if len(found) < 2000:
+                self.upto = max(self.upto, bound)
         if start < self.low:  # trimmed away while catching up
-            return upto_top(await order._read_after(txid, seq, limit))
+            return await self._read(order, start, limit, bound)
         begin = bisect_right(self.positions, start)
-        end = bisect_right(self.positions, top)
+        end = bisect_left(self.positions, bound)
         return self.entries[begin : min(end, begin + limit)]
+
+    @staticmethod
+    async def _read(
+        order: CommitOrder, start: tuple[int, int], limit: int, bound: tuple[int, int]
+    ) -> list[dict[str, Any]]:
+        """Entries after `start` and before `bound`, from the log."""
+        found = await order._read_after(start[0], start[1], limit, bound[0] + (bound[1] > 0))
+        return [r for r in found if (r["txid"], r["seq"]) < bound]
 
     def _append(self, rows: list[dict[str, Any]]) -> None:
         last = self._last()
@@ -270,7 +279,7 @@ class SequenceOrder(CommitOrder):
         top: tuple[int, int] | None = None,
     ) -> list[dict[str, Any]]:
         rows = await SyncChange.raw(
-            f"SELECT {_entry_columns()} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",
+            f"SELECT {ENTRY_COLUMNS} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",
             seq,
             limit,
         )

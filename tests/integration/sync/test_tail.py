@@ -1,8 +1,8 @@
-"""The in-memory tail of the change log (SQLite) serves exactly what the log holds.
+"""The in-memory tail of the change log serves exactly what the log holds.
 
-Empty pulls on SQLite read the newest entries from memory (sync/ordering.py, `_Tail`). These
-tests compare it with a plain read of the log at every cursor, across growth, trimming and
-a re-created database, on both engines (PostgreSQL always reads the log).
+Pulls read the newest entries from memory (sync/ordering.py, `_Tail`). These tests compare
+it with a plain read of the log at every cursor, across growth, trimming, a stale tail and
+a re-created database, on both engines.
 """
 
 from __future__ import annotations
@@ -29,22 +29,21 @@ def _positions(entries: list[dict]) -> list[tuple[int, int, str]]:  # type: igno
     return [(int(e["txid"]), int(e["seq"]), str(e["row_id"])) for e in entries]
 
 
-async def _epoch_and_top() -> tuple[str, tuple[int, int] | None]:
-    """What a pull passes the tail: the epoch and the newest position its view read
-    (SQLite only; PostgreSQL reads the log)."""
+async def _bounds() -> tuple[str, int, tuple[int, int] | None]:
+    """What a pull passes the tail: the epoch, the horizon and (SQLite) the newest
+    position its view read."""
     await ensure_state()
     view = await ordering.ORDER.view()
     assert view is not None
-    if view.top_txid is None or view.top_seq is None:
-        return view.epoch, None
-    return view.epoch, (view.top_txid, view.top_seq)
+    top = None if view.top_txid is None else (view.top_txid, view.top_seq or 0)
+    return view.epoch, view.horizon, top
 
 
 async def _both(after: tuple[int, int], limit: int) -> tuple[list, list]:  # type: ignore[type-arg]
     """(served with the tail, read from the log) after `after`, in one read transaction."""
-    epoch, top = await _epoch_and_top()
+    epoch, horizon, top = await _bounds()
     async with current_engine().transaction():
-        served = await ordering.ORDER.after(after[0], after[1], limit, None, epoch, top)
+        served = await ordering.ORDER.after(after[0], after[1], limit, horizon, epoch, top)
         read = await ordering.ORDER._read_after(after[0], after[1], limit)
     return _positions(served), _positions(read)
 
@@ -98,14 +97,63 @@ async def test_pulls_filling_the_tail_at_once_each_get_every_entry_once(db):
     await _write(60, per_tx=3)
     everything = _positions(await ordering.ORDER._read_after(0, 0, 10_000))  # not via the tail
     assert len(everything) == 220
-    epoch, top = await _epoch_and_top()
+    epoch, horizon, top = await _bounds()
     starts = [(0, 0), *(p[:2] for p in everything[::7])]
 
     async def serve(start: tuple[int, int]) -> list[tuple[int, int, str]]:
-        served = await ordering.ORDER.after(start[0], start[1], 1000, None, epoch, top)
+        served = await ordering.ORDER.after(start[0], start[1], 1000, horizon, epoch, top)
         return _positions(served)
 
     served = await asyncio.gather(*(serve(start) for start in starts))
     for start, got in zip(starts, served, strict=True):
         assert got == [p for p in everything if p[:2] > start], start
     assert len(ordering._TAIL.positions) == len(set(ordering._TAIL.positions))
+
+
+async def test_a_stale_tail_restarts_at_a_cursor_ahead_of_it(db):
+    # No device polled while the log grew: the next one is far ahead of the tail. The tail
+    # restarts at its cursor instead of reading everything in between, and devices behind
+    # that point read the log: each is still served exactly what the log holds.
+    await _write(3)
+    await _both((0, 0), 100)
+    await _write(30)
+    everything = _positions(await ordering.ORDER._read_after(0, 0, 1000))  # not via the tail
+    ahead = everything[-5][:2]
+    served, read = await _both(ahead, 100)
+    assert served == read and len(read) == 4
+    assert ordering._TAIL.low == ahead and len(ordering._TAIL.positions) == 4
+    for position in [(0, 0), everything[10][:2], ahead, everything[-1][:2]]:
+        served, read = await _both(position, 1000)
+        assert served == read, position
+
+
+@pytest.mark.postgres_only
+async def test_an_open_transaction_holds_back_what_the_tail_serves(db):
+    # PostgreSQL: a transaction that took its txid first but commits last must not be
+    # skipped. The tail serves nothing at or above the horizon it holds back, then both
+    # transactions' entries, in txid order, once it has finished.
+    await _write(2)
+    cursor = (await _both((0, 0), 100))[1][-1][:2]
+    await _write(2)  # not pulled yet: the tail is behind these
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        async with write_transaction():
+            await record_change("products", uuid4(), "put")
+            started.set()
+            await release.wait()
+
+    task = asyncio.create_task(slow())
+    try:
+        await started.wait()
+        await _write(3)  # later txids, committed before the slow one
+        committed = await ordering.ORDER._read_after(cursor[0], cursor[1], 100, 2**62)
+        assert len(committed) == 5  # in the log; the later three are not below the horizon
+        served, read = await _both(cursor, 100)
+        assert served == read and len(served) == 2  # the two before the horizon only
+    finally:
+        release.set()
+        await task
+    served, read = await _both(cursor, 100)
+    assert served == read and len(served) == 6
+    assert served[2][0] < served[3][0]  # the slow transaction's entry comes before the later
