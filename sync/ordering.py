@@ -173,14 +173,16 @@ class _Tail:
     A pull gives its bound (an exclusive position: (horizon, 0) or (top txid, top seq + 1)).
     The tail appends what it lacks below the bound (the few entries since the last pull)
     and serves the pull's entries below its bound only: a pull never sees an entry its own
-    reads may not show. A cursor behind the tail reads the log; a cursor ahead of it (the
-    tail went stale, no device polled for a while) restarts the tail there, so a fill never
-    reads more than the pull itself needs.
+    reads may not show. A cursor behind the tail reads the log; a cursor far ahead of it
+    (the tail went stale, no device polled for a while) restarts the tail there, so a fill
+    never reads a long history that no device needs any more.
     Keyed by database and epoch: a re-created database starts a new tail. The tail lives in
     the process, so restoring a backup (done with the server stopped) starts with none.
     """
 
     MAX_ENTRIES = 20_000
+    # A cursor this many transaction ids ahead of the tail restarts it.
+    STALE_TXIDS = 1_000
     key: tuple[str, str] | None = None
     positions: list[tuple[int, int]] = field(default_factory=list)
     entries: list[dict[str, Any]] = field(default_factory=list)
@@ -207,7 +209,9 @@ class _Tail:
     ) -> list[dict[str, Any]]:
         engine = current_engine()
         key = (str(getattr(engine, "path", None) or getattr(engine, "config", "")), epoch)
-        if key != self.key or start > self.upto:
+        # Far ahead: the tail went stale. A little ahead (a device that just bootstrapped,
+        # its cursor a few transactions past the last fill) only fills the gap.
+        if key != self.key or start[0] - self.upto[0] > self.STALE_TXIDS:
             self._reset(key, start)
         if start < self.low:  # behind the tail: read the log
             return await self._read(order, start, limit, bound)

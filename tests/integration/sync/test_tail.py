@@ -110,7 +110,8 @@ async def test_pulls_filling_the_tail_at_once_each_get_every_entry_once(db):
     assert len(ordering._TAIL.positions) == len(set(ordering._TAIL.positions))
 
 
-async def test_a_stale_tail_restarts_at_a_cursor_ahead_of_it(db):
+async def test_a_stale_tail_restarts_at_a_cursor_far_ahead_of_it(db, monkeypatch):
+    monkeypatch.setattr(ordering._Tail, "STALE_TXIDS", 10)
     # No device polled while the log grew: the next one is far ahead of the tail. The tail
     # restarts at its cursor instead of reading everything in between, and devices behind
     # that point read the log: each is still served exactly what the log holds.
@@ -125,6 +126,13 @@ async def test_a_stale_tail_restarts_at_a_cursor_ahead_of_it(db):
     for position in [(0, 0), everything[10][:2], ahead, everything[-1][:2]]:
         served, read = await _both(position, 1000)
         assert served == read, position
+    # A cursor a few transactions ahead (a device that just bootstrapped) fills the gap.
+    await _write(5)
+    newest = _positions(await ordering.ORDER._read_after(0, 0, 1000))[-1][:2]
+    low = ordering._TAIL.low
+    await _write(3)
+    served, read = await _both(newest, 100)
+    assert served == read and len(read) == 3 and ordering._TAIL.low == low
 
 
 @pytest.mark.postgres_only
