@@ -53,6 +53,14 @@ class View:
     top_seq: int | None = None
     top_txid: int | None = None
 
+    @property
+    def bound(self) -> tuple[int, int]:
+        """The position (exclusive) below which every entry was final when this was read:
+        (newest txid, newest seq + 1) on SQLite, (horizon, 0) on PostgreSQL."""
+        if self.top_txid is not None:
+            return self.top_txid, (self.top_seq or 0) + 1
+        return self.horizon, 0
+
 
 class CommitOrder:
     """Entries served in (txid, seq) order, only below the horizon of finished transactions."""
@@ -126,18 +134,14 @@ class CommitOrder:
         limit: int,
         horizon: int | None = None,
         epoch: str | None = None,
-        top: tuple[int, int] | None = None,
+        bound: tuple[int, int] | None = None,
     ) -> list[dict[str, Any]]:
         """Entries after (txid, seq); an older horizon is safe to pass (it only grows).
 
-        Given the database's `epoch` and the bound its pull's View read (PostgreSQL: the
-        `horizon`; SQLite: `top`, the newest position), the entries come from the in-memory
-        tail (`_Tail`), up to that bound."""
-        if epoch is not None:
-            if top is not None:
-                return await _TAIL.after(self, epoch, (txid, seq), limit, (top[0], top[1] + 1))
-            if horizon is not None and not is_sqlite():
-                return await _TAIL.after(self, epoch, (txid, seq), limit, (horizon, 0))
+        Given the database's `epoch` and the `bound` its pull's View read (`View.bound`),
+        the entries come from the in-memory tail (`_Tail`), up to that bound."""
+        if epoch is not None and bound is not None:
+            return await _TAIL.after(self, epoch, (txid, seq), limit, bound)
         return await self._read_after(txid, seq, limit, horizon)
 
     async def _read_after(
@@ -170,7 +174,7 @@ class _Tail:
     horizon as far as any bound reaches, and the tail holds every entry after `low` and
     before `upto` (positions, exclusive), growing at its end only.
 
-    A pull gives its bound (an exclusive position: (horizon, 0) or (top txid, top seq + 1)).
+    A pull gives its bound (`View.bound`: (horizon, 0) or (top txid, top seq + 1)).
     The tail appends what it lacks below the bound (the few entries since the last pull)
     and serves the pull's entries below its bound only: a pull never sees an entry its own
     reads may not show. A cursor behind the tail reads the log; a cursor far ahead of it
@@ -280,7 +284,7 @@ class SequenceOrder(CommitOrder):
         limit: int,
         horizon: int | None = None,
         epoch: str | None = None,
-        top: tuple[int, int] | None = None,
+        bound: tuple[int, int] | None = None,
     ) -> list[dict[str, Any]]:
         rows = await SyncChange.raw(
             f"SELECT {ENTRY_COLUMNS} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from piccolo.columns import JSON
 from piccolo.columns.combination import WhereRaw
 from piccolo.querystring import QueryString
 
@@ -208,7 +207,6 @@ def bbox_condition(min_lat: float, max_lat: float, min_lng: float, max_lng: floa
 
 
 get_customer_row = RowById(Customer, CUSTOMER_COLUMNS)
-_CUSTOMER_JSON = [c._meta.name for c in CUSTOMER_COLUMNS if isinstance(c, JSON)]
 
 
 async def update_customer_returning(customer_id: UUID, values: dict[Any, Any]) -> dict[str, Any]:
@@ -216,7 +214,7 @@ async def update_customer_returning(customer_id: UUID, values: dict[Any, Any]) -
     rows = (
         await Customer.update(values).where(Customer.id == customer_id).returning(*CUSTOMER_COLUMNS)
     )
-    return load_json(rows[0], _CUSTOMER_JSON)
+    return load_json(rows[0], get_customer_row.json)
 
 
 async def get_customer_scope_row(customer_id: UUID) -> dict[str, Any] | None:

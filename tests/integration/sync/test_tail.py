@@ -29,21 +29,19 @@ def _positions(entries: list[dict]) -> list[tuple[int, int, str]]:  # type: igno
     return [(int(e["txid"]), int(e["seq"]), str(e["row_id"])) for e in entries]
 
 
-async def _bounds() -> tuple[str, int, tuple[int, int] | None]:
-    """What a pull passes the tail: the epoch, the horizon and (SQLite) the newest
-    position its view read."""
+async def _bounds() -> tuple[str, int, tuple[int, int]]:
+    """What a pull passes the tail: the epoch, the horizon and the bound its view read."""
     await ensure_state()
     view = await ordering.ORDER.view()
     assert view is not None
-    top = None if view.top_txid is None else (view.top_txid, view.top_seq or 0)
-    return view.epoch, view.horizon, top
+    return view.epoch, view.horizon, view.bound
 
 
 async def _both(after: tuple[int, int], limit: int) -> tuple[list, list]:  # type: ignore[type-arg]
     """(served with the tail, read from the log) after `after`, in one read transaction."""
-    epoch, horizon, top = await _bounds()
+    epoch, horizon, bound = await _bounds()
     async with current_engine().transaction():
-        served = await ordering.ORDER.after(after[0], after[1], limit, horizon, epoch, top)
+        served = await ordering.ORDER.after(after[0], after[1], limit, horizon, epoch, bound)
         read = await ordering.ORDER._read_after(after[0], after[1], limit)
     return _positions(served), _positions(read)
 
@@ -97,11 +95,11 @@ async def test_pulls_filling_the_tail_at_once_each_get_every_entry_once(db):
     await _write(60, per_tx=3)
     everything = _positions(await ordering.ORDER._read_after(0, 0, 10_000))  # not via the tail
     assert len(everything) == 220
-    epoch, horizon, top = await _bounds()
+    epoch, horizon, bound = await _bounds()
     starts = [(0, 0), *(p[:2] for p in everything[::7])]
 
     async def serve(start: tuple[int, int]) -> list[tuple[int, int, str]]:
-        served = await ordering.ORDER.after(start[0], start[1], 1000, horizon, epoch, top)
+        served = await ordering.ORDER.after(start[0], start[1], 1000, horizon, epoch, bound)
         return _positions(served)
 
     served = await asyncio.gather(*(serve(start) for start in starts))
