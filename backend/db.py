@@ -67,10 +67,17 @@ async def open_engine(settings: Settings | None = None) -> None:
     settings = settings or get_settings()
     engine = current_engine()
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=1, max_size=settings.db_pool_size)
+        await engine.start_connection_pool(
+            min_size=1, max_size=settings.db_pool_size, reset=_keep_session
+        )
     elif isinstance(engine, SQLiteEngine):
         # WAL lets readers go on while one writer commits; it persists in the file.
         await engine.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def _keep_session(connection: Any) -> None:
+    """Nothing to undo when a connection goes back to the pool (asyncpg has already rolled
+    back a transaction left open): Rounds sets no session state."""
 
 
 async def close_engine() -> None:
