@@ -12,6 +12,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from backend.db import current_engine, is_sqlite
 from sync.tables import SyncChange
 
@@ -26,6 +28,9 @@ ENTRY_COLUMNS = (
 )
 
 
+_json_decode = msgspec.json.decode
+
+
 def _scope(value: Any) -> dict[str, Any] | None:
     if value is None or isinstance(value, dict):
         return value
@@ -36,6 +41,17 @@ def _entry(row: dict[str, Any]) -> dict[str, Any]:
     row["scope_from"] = _scope(row["scope_from"])
     row["scope_to"] = _scope(row["scope_to"])
     return row
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """Entries after `since` below the view's bound, read with the view (PostgreSQL), for
+    the tail as it was at `generation`; `complete` unless the read hit its row limit."""
+
+    generation: int
+    since: tuple[int, int]
+    entries: list[dict[str, Any]]
+    complete: bool
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,7 @@ class View:
     # one; (0, 0) for an empty log).
     top_seq: int | None = None
     top_txid: int | None = None
+    fresh: Fresh | None = None
 
     @property
     def bound(self) -> tuple[int, int]:
@@ -66,7 +83,12 @@ class CommitOrder:
     """Entries served in (txid, seq) order, only below the horizon of finished transactions."""
 
     async def view(self) -> View | None:
-        """The engine state and the stream's bounds at once; None before the state exists."""
+        """The engine state and the stream's bounds at once; None before the state exists.
+
+        On PostgreSQL the same statement also reads the entries the in-memory tail lacks
+        below the horizon it reads (`View.fresh`): a poll after new writes needs no second
+        round trip to fill the tail. Entries below the statement's own snapshot xmin are
+        all visible to that statement, so what it reads is complete up to the bound."""
         if is_sqlite():
             rows = await SyncChange.raw(
                 "SELECT epoch, purged_txid, purged_seq, "
@@ -75,16 +97,17 @@ class CommitOrder:
                 "FROM sync_state WHERE id = 1"
             )
         else:
-            rows = await SyncChange.raw(
-                "SELECT epoch, purged_txid, purged_seq, "
-                "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon, "
-                "pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS newest "
-                "FROM sync_state WHERE id = 1"
-            )
+            generation, since = _TAIL.generation, _TAIL.last_for(current_engine())
+            at = since or (NO_HORIZON, 0)  # no tail for this database yet: read none
+            rows = await SyncChange.raw(_PG_VIEW, at[0], at[0], at[1], _Tail.FILL)
         if not rows:
             return None
         r = rows[0]
         sqlite = is_sqlite()
+        fresh = None
+        if not sqlite and since is not None:
+            found = [_entry(e) for e in _json_decode(r["fresh"] or "[]")]
+            fresh = Fresh(generation, since, found, complete=len(found) < _Tail.FILL)
         return View(
             epoch=str(r["epoch"]),
             purged_txid=int(r["purged_txid"]),
@@ -93,6 +116,7 @@ class CommitOrder:
             newest=max(int(r["top_txid"]), int(r["purged_txid"])) if sqlite else int(r["newest"]),
             top_seq=int(r["top_seq"]) if sqlite else None,
             top_txid=int(r["top_txid"]) if sqlite else None,
+            fresh=fresh,
         )
 
     def nothing_after(self, view: View, txid: int, seq: int) -> bool:
@@ -135,13 +159,15 @@ class CommitOrder:
         horizon: int | None = None,
         epoch: str | None = None,
         bound: tuple[int, int] | None = None,
+        fresh: Fresh | None = None,
     ) -> list[dict[str, Any]]:
         """Entries after (txid, seq); an older horizon is safe to pass (it only grows).
 
         Given the database's `epoch` and the `bound` its pull's View read (`View.bound`),
-        the entries come from the in-memory tail (`_Tail`), up to that bound."""
+        the entries come from the in-memory tail (`_Tail`), up to that bound, filled first
+        with what the View read along (`View.fresh`)."""
         if epoch is not None and bound is not None:
-            return await _TAIL.after(self, epoch, (txid, seq), limit, bound)
+            return await _TAIL.after(self, epoch, (txid, seq), limit, bound, fresh)
         return await self._read_after(txid, seq, limit, horizon)
 
     async def _read_after(
@@ -185,6 +211,8 @@ class _Tail:
     """
 
     MAX_ENTRIES = 20_000
+    # Entries read per fill.
+    FILL = 2000
     # A cursor this many transaction ids ahead of the tail restarts it.
     STALE_TXIDS = 1_000
     key: tuple[str, str] | None = None
@@ -203,6 +231,13 @@ class _Tail:
     def _last(self) -> tuple[int, int]:
         return self.positions[-1] if self.positions else self.low
 
+    def last_for(self, engine: Any) -> tuple[int, int] | None:
+        """Where a fill for this engine's database starts (after the tail's last entry);
+        None when the tail holds another database's entries or none yet."""
+        if self.key is None or self.key[0] != _engine_key(engine):
+            return None
+        return self._last()
+
     async def after(
         self,
         order: CommitOrder,
@@ -210,22 +245,29 @@ class _Tail:
         start: tuple[int, int],
         limit: int,
         bound: tuple[int, int],
+        fresh: Fresh | None = None,
     ) -> list[dict[str, Any]]:
-        engine = current_engine()
-        key = (str(getattr(engine, "path", None) or getattr(engine, "config", "")), epoch)
+        key = (_engine_key(current_engine()), epoch)
         # Far ahead: the tail went stale. A little ahead (a device that just bootstrapped,
         # its cursor a few transactions past the last fill) only fills the gap.
         if key != self.key or start[0] - self.upto[0] > self.STALE_TXIDS:
             self._reset(key, start)
+        if fresh is not None and fresh.generation == self.generation:
+            # Read along with the View from the tail's end then; in one generation the tail
+            # only grew at its end since, so the read covers from its end now: no gap, and
+            # what it already holds is skipped by position.
+            self._append(fresh.entries)
+            if fresh.complete:
+                self.upto = max(self.upto, bound)
         if start < self.low:  # behind the tail: read the log
             return await self._read(order, start, limit, bound)
         while self.upto < bound:
             generation, last = self.generation, self._last()
-            found = await self._read(order, last, 2000, bound)
+            found = await self._read(order, last, self.FILL, bound)
             if generation != self.generation:  # reset meanwhile: read the log instead
                 return await self._read(order, start, limit, bound)
             self._append(found)
-            if len(found) < 2000:
+            if len(found) < self.FILL:
                 self.upto = max(self.upto, bound)
         if start < self.low:  # trimmed away while catching up
             return await self._read(order, start, limit, bound)
@@ -258,6 +300,24 @@ class _Tail:
 _TAIL = _Tail()
 
 
+def _engine_key(engine: Any) -> str:
+    return str(getattr(engine, "path", None) or getattr(engine, "config", ""))
+
+
+# The View on PostgreSQL, with the entries after the tail's last one below the horizon.
+_PG_VIEW = (
+    "SELECT s.epoch, s.purged_txid, s.purged_seq, v.horizon, v.newest, "
+    "(SELECT json_agg(e)::text FROM ("
+    f"SELECT {ENTRY_COLUMNS} FROM sync_change "
+    "WHERE (txid > {} OR (txid = {} AND seq > {})) AND txid < v.horizon "
+    "ORDER BY txid, seq LIMIT {}) e) AS fresh "
+    "FROM sync_state s, (SELECT "
+    "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon, "
+    "pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS newest) v "
+    "WHERE s.id = 1"
+)
+
+
 class SequenceOrder(CommitOrder):
     """Test-only: entries in plain sequence order with no horizon. Loses changes."""
 
@@ -285,6 +345,7 @@ class SequenceOrder(CommitOrder):
         horizon: int | None = None,
         epoch: str | None = None,
         bound: tuple[int, int] | None = None,
+        fresh: Fresh | None = None,
     ) -> list[dict[str, Any]]:
         rows = await SyncChange.raw(
             f"SELECT {ENTRY_COLUMNS} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",

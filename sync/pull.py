@@ -182,7 +182,9 @@ async def pull(principal: Principal, token: str | None, limit: int | None, secre
         if cur.mode == "snap":
             page, nxt, more = await _snapshot_page(principal, cur, limit)
         else:
-            page, nxt, more = await _stream_page(principal, cur, limit, view.horizon, view.bound)
+            page, nxt, more = await _stream_page(
+                principal, cur, limit, view.horizon, view.bound, view.fresh
+            )
     return Page(page, encode_cursor(secret, nxt), more)
 
 
@@ -375,11 +377,14 @@ async def _stream_page(
     limit: int,
     horizon: int | None = None,
     bound: tuple[int, int] | None = None,
+    fresh: ordering.Fresh | None = None,
 ) -> tuple[list[bytes], CursorState, bool]:
     if cur.pending:
         # A moved customer's closure is paged like a snapshot before the stream goes on.
         return await _closure_page(principal, cur, limit)
-    entries = await ordering.ORDER.after(cur.txid, cur.seq, limit + 1, horizon, cur.epoch, bound)
+    entries = await ordering.ORDER.after(
+        cur.txid, cur.seq, limit + 1, horizon, cur.epoch, bound, fresh
+    )
     page, more = _cut(entries, limit)
     page, capped = _cap_moves(page)
     more = more or capped

@@ -29,19 +29,27 @@ def _positions(entries: list[dict]) -> list[tuple[int, int, str]]:  # type: igno
     return [(int(e["txid"]), int(e["seq"]), str(e["row_id"])) for e in entries]
 
 
-async def _bounds() -> tuple[str, int, tuple[int, int]]:
-    """What a pull passes the tail: the epoch, the horizon and the bound its view read."""
+async def _view() -> ordering.View:
+    """What a pull reads first: the epoch, the horizon, the bound and (on PostgreSQL) the
+    entries the tail lacks below it."""
     await ensure_state()
     view = await ordering.ORDER.view()
     assert view is not None
-    return view.epoch, view.horizon, view.bound
+    return view
+
+
+async def _serve(view: ordering.View, after: tuple[int, int], limit: int) -> list:  # type: ignore[type-arg]
+    """What a pull that read `view` is served after `after`, as pull passes it."""
+    return await ordering.ORDER.after(
+        after[0], after[1], limit, view.horizon, view.epoch, view.bound, view.fresh
+    )
 
 
 async def _both(after: tuple[int, int], limit: int) -> tuple[list, list]:  # type: ignore[type-arg]
     """(served with the tail, read from the log) after `after`, in one read transaction."""
-    epoch, horizon, bound = await _bounds()
+    view = await _view()
     async with current_engine().transaction():
-        served = await ordering.ORDER.after(after[0], after[1], limit, horizon, epoch, bound)
+        served = await _serve(view, after, limit)
         read = await ordering.ORDER._read_after(after[0], after[1], limit)
     return _positions(served), _positions(read)
 
@@ -95,12 +103,11 @@ async def test_pulls_filling_the_tail_at_once_each_get_every_entry_once(db):
     await _write(60, per_tx=3)
     everything = _positions(await ordering.ORDER._read_after(0, 0, 10_000))  # not via the tail
     assert len(everything) == 220
-    epoch, horizon, bound = await _bounds()
+    view = await _view()  # on PostgreSQL it read the 180 new entries along
     starts = [(0, 0), *(p[:2] for p in everything[::7])]
 
     async def serve(start: tuple[int, int]) -> list[tuple[int, int, str]]:
-        served = await ordering.ORDER.after(start[0], start[1], 1000, horizon, epoch, bound)
-        return _positions(served)
+        return _positions(await _serve(view, start, 1000))
 
     served = await asyncio.gather(*(serve(start) for start in starts))
     for start, got in zip(starts, served, strict=True):
@@ -163,3 +170,76 @@ async def test_an_open_transaction_holds_back_what_the_tail_serves(db):
     served, read = await _both(cursor, 100)
     assert served == read and len(served) == 6
     assert served[2][0] < served[3][0]  # the slow transaction's entry comes before the later
+
+
+@pytest.mark.postgres_only
+async def test_the_view_reads_along_what_the_tail_lacks(db, monkeypatch):
+    # PostgreSQL: the statement that reads the horizon also reads the new entries below it,
+    # so a poll after writes needs no second round trip; served is still what the log holds.
+    await _write(4)
+    await _both((0, 0), 100)  # the tail exists
+    await _write(5, per_tx=2)
+    view = await _view()
+    assert view.fresh is not None and len(view.fresh.entries) == 10
+
+    async def no_read(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the tail read the log although the view had read along")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ordering._Tail, "_read", staticmethod(no_read))
+        served = _positions(await _serve(view, (0, 0), 100))
+    assert served == _positions(await ordering.ORDER._read_after(0, 0, 100))
+    assert len(served) == 14
+
+
+@pytest.mark.postgres_only
+async def test_entries_read_along_late_or_before_a_restart_are_never_doubled_or_lost(
+    db, monkeypatch
+):
+    # Pulls interleave: one reads its view, another reads a newer one and fills the tail
+    # first, then the first appends what it read along (already there: skipped). A view read
+    # before the tail restarted is not used at all. A read along that hit its row limit is
+    # completed from the log.
+    monkeypatch.setattr(ordering._Tail, "STALE_TXIDS", 10)
+    await _write(3)
+    await _both((0, 0), 100)
+    await _write(4)
+    older = await _view()
+    await _write(2)
+    newer = await _view()
+    assert _positions(await _serve(newer, (0, 0), 100)) == _positions(
+        await ordering.ORDER._read_after(0, 0, 100)
+    )
+    assert len(_positions(await _serve(older, (0, 0), 100))) == 7  # below its own bound
+    served, read = await _both((0, 0), 100)
+    assert served == read and len(read) == 9
+    assert len(ordering._TAIL.positions) == len(set(ordering._TAIL.positions))
+
+    stale = await _view()  # read along from the tail's end ...
+    await _write(30)
+    ahead = _positions(await ordering.ORDER._read_after(0, 0, 1000))[-3][:2]
+    served, read = await _both(ahead, 100)  # ... but a cursor far ahead restarts the tail
+    assert served == read and len(read) == 2
+    assert _positions(await _serve(stale, ahead, 100)) == []  # nothing it may see; no gap
+    served, read = await _both(ahead, 100)
+    assert served == read and len(read) == 2
+
+    # A view read along from the tail's end; before it is used, a pull under another epoch
+    # (a restored database) restarts the tail, and this pull's cursor is behind where its
+    # view read from. What it read along must not be appended after the cursor: a gap.
+    await _write(2)
+    before = await _view()
+    assert before.fresh is not None and len(before.fresh.entries) == 2
+    await ordering.ORDER.after(0, 0, 10, before.horizon, "another epoch", before.bound)
+    served = _positions(await _serve(before, (0, 0), 1000))
+    assert served == _positions(await ordering.ORDER._read_after(0, 0, 1000))
+    assert len(served) == 41
+    ahead = served[-1][:2]
+
+    monkeypatch.setattr(ordering._Tail, "FILL", 3)
+    await _write(8)
+    view = await _view()
+    assert view.fresh is not None and not view.fresh.complete
+    served = _positions(await _serve(view, ahead, 100))
+    assert served == _positions(await ordering.ORDER._read_after(ahead[0], ahead[1], 100))
+    assert len(served) == 8
