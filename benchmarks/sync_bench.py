@@ -95,10 +95,11 @@ async def _poll(args, start: str, fetch) -> tuple[list[float], int]:
     return lat, empty
 
 
-async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
-    """Devices polling a real server process over TCP while an office user changes a customer
-    in another territory `--writes` times a second through the REST API: the server pays for
-    the writes as it would in use, and the clients' own cost is in this process, not its."""
+async def _polling_server(args, engine, rep_id, admin_id, cids) -> None:
+    """Devices polling a real server process over TCP while an office user changes customers
+    (`--write-customers`, in turn) in another territory `--writes` times a second through the
+    REST API: the server pays for the writes as it would in use, and the clients' own cost is
+    in this process, not its."""
     import httpx
 
     from tests.factories import sync_headers
@@ -141,7 +142,9 @@ async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
                 while not stop.is_set():
                     s = time.perf_counter()
                     r = await client.patch(
-                        f"/api/customers/{cid}", json={"notes": f"note {writes}"}, headers=office
+                        f"/api/customers/{cids[writes % len(cids)]}",
+                        json={"notes": f"note {writes}"},
+                        headers=office,
                     )
                     r.raise_for_status()
                     write_lat.append(time.perf_counter() - s)
@@ -169,6 +172,7 @@ async def _polling_server(args, engine, rep_id, admin_id, cid) -> None:
     print(
         f"[{engine}] pull (server process over TCP), {args.devices} devices polling at once "
         f"(each every ~{args.poll_interval:g} s), {rate:.0f} writes/s through the API "
+        f"to {len(cids)} customer{'s' if len(cids) > 1 else ''} "
         f"(write p95 {pct(write_lat, 95):.0f} ms): {len(lat)} pulls ({empty} empty) "
         f"p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, p99 {pct(lat, 99):.1f} ms; "
         f"server process busy {busy:.0%} of a core"
@@ -299,13 +303,15 @@ async def main(args: argparse.Namespace) -> None:
         )
     # 2. empty pulls from many devices while writes go on
     # Writes in someone else's territory: the log grows, the rep's pulls stay empty.
-    cid = await make_customer(territory=await make_territory(region))
+    elsewhere = await make_territory(region)
+    cids = [await make_customer(territory=elsewhere) for _ in range(args.write_customers)]
     stop = asyncio.Event()
 
     async def writer() -> None:
         stop.clear()
         began, n = time.perf_counter(), 0
         while not stop.is_set():
+            cid = cids[n % len(cids)]
             async with write_transaction():
                 await Customer.update({Customer.version: Customer.version + 1}).where(
                     Customer.id == cid
@@ -316,7 +322,7 @@ async def main(args: argparse.Namespace) -> None:
 
     if "pull" in only:
         admin_id = await make_user("admin")
-        await _polling_server(args, engine, rep_id, admin_id, cid)
+        await _polling_server(args, engine, rep_id, admin_id, cids)
         await _polling_devices(args, engine, rep_id, writer, stop)
         await _polling_devices(args, engine, rep_id, writer, stop, rep)
     # 3. push of 100 mutations, and sustained throughput
@@ -423,6 +429,7 @@ if __name__ == "__main__":
     p.add_argument("--rows", type=int, default=50_000)
     p.add_argument("--devices", type=int, default=200)
     p.add_argument("--writes", type=float, default=50)
+    p.add_argument("--write-customers", type=int, default=1, help="customers the writes cycle over")
     p.add_argument("--poll-seconds", type=float, default=15)
     p.add_argument("--poll-interval", type=float, default=1.0)
     p.add_argument("--pushes", type=int, default=20)
