@@ -89,6 +89,7 @@ class CommitOrder:
         below the horizon it reads (`View.fresh`): a poll after new writes needs no second
         round trip to fill the tail. Entries below the statement's own snapshot xmin are
         all visible to that statement, so what it reads is complete up to the bound."""
+        since: tuple[int, int] | None = None
         if is_sqlite():
             rows = await SyncChange.raw(
                 "SELECT epoch, purged_txid, purged_seq, "
