@@ -28,9 +28,6 @@ ENTRY_COLUMNS = (
 )
 
 
-_json_decode = msgspec.json.decode
-
-
 def _scope(value: Any) -> dict[str, Any] | None:
     if value is None or isinstance(value, dict):
         return value
@@ -41,17 +38,6 @@ def _entry(row: dict[str, Any]) -> dict[str, Any]:
     row["scope_from"] = _scope(row["scope_from"])
     row["scope_to"] = _scope(row["scope_to"])
     return row
-
-
-@dataclass(frozen=True)
-class Fresh:
-    """Entries after `since` below the view's bound, read with the view (PostgreSQL), for
-    the tail as it was at `generation`; `complete` unless the read hit its row limit."""
-
-    generation: int
-    since: tuple[int, int]
-    entries: list[dict[str, Any]]
-    complete: bool
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,6 @@ class View:
     # one; (0, 0) for an empty log).
     top_seq: int | None = None
     top_txid: int | None = None
-    fresh: Fresh | None = None
 
     @property
     def bound(self) -> tuple[int, int]:
@@ -86,10 +71,9 @@ class CommitOrder:
         """The engine state and the stream's bounds at once; None before the state exists.
 
         On PostgreSQL the same statement also reads the entries the in-memory tail lacks
-        below the horizon it reads (`View.fresh`): a poll after new writes needs no second
-        round trip to fill the tail. Entries below the statement's own snapshot xmin are
-        all visible to that statement, so what it reads is complete up to the bound."""
-        since: tuple[int, int] | None = None
+        below the horizon it reads and hands them to the tail: a poll after new writes
+        needs no second round trip to fill it. Entries below the statement's own snapshot
+        xmin are all visible to that statement, so what it reads is complete up to there."""
         if is_sqlite():
             rows = await SyncChange.raw(
                 "SELECT epoch, purged_txid, purged_seq, "
@@ -98,17 +82,17 @@ class CommitOrder:
                 "FROM sync_state WHERE id = 1"
             )
         else:
-            generation, since = _TAIL.generation, _TAIL.last_for(current_engine())
+            engine = _engine_key(current_engine())
+            generation, since = _TAIL.generation, _TAIL.last_for(engine)
             at = since or (NO_HORIZON, 0)  # no tail for this database yet: read none
             rows = await SyncChange.raw(_PG_VIEW, at[0], at[0], at[1], _Tail.FILL)
+            if rows and since is not None:
+                found = [_entry(e) for e in msgspec.json.decode(rows[0]["fresh"] or "[]")]
+                _TAIL.take(generation, found, (int(rows[0]["horizon"]), 0))
         if not rows:
             return None
         r = rows[0]
         sqlite = is_sqlite()
-        fresh = None
-        if not sqlite and since is not None:
-            found = [_entry(e) for e in _json_decode(r["fresh"] or "[]")]
-            fresh = Fresh(generation, since, found, complete=len(found) < _Tail.FILL)
         return View(
             epoch=str(r["epoch"]),
             purged_txid=int(r["purged_txid"]),
@@ -117,7 +101,6 @@ class CommitOrder:
             newest=max(int(r["top_txid"]), int(r["purged_txid"])) if sqlite else int(r["newest"]),
             top_seq=int(r["top_seq"]) if sqlite else None,
             top_txid=int(r["top_txid"]) if sqlite else None,
-            fresh=fresh,
         )
 
     def nothing_after(self, view: View, txid: int, seq: int) -> bool:
@@ -160,15 +143,13 @@ class CommitOrder:
         horizon: int | None = None,
         epoch: str | None = None,
         bound: tuple[int, int] | None = None,
-        fresh: Fresh | None = None,
     ) -> list[dict[str, Any]]:
         """Entries after (txid, seq); an older horizon is safe to pass (it only grows).
 
         Given the database's `epoch` and the `bound` its pull's View read (`View.bound`),
-        the entries come from the in-memory tail (`_Tail`), up to that bound, filled first
-        with what the View read along (`View.fresh`)."""
+        the entries come from the in-memory tail (`_Tail`), up to that bound."""
         if epoch is not None and bound is not None:
-            return await _TAIL.after(self, epoch, (txid, seq), limit, bound, fresh)
+            return await _TAIL.after(self, epoch, (txid, seq), limit, bound)
         return await self._read_after(txid, seq, limit, horizon)
 
     async def _read_after(
@@ -177,9 +158,7 @@ class CommitOrder:
         if horizon is None:
             horizon = await self.horizon()
         rows = await SyncChange.raw(
-            f"SELECT {ENTRY_COLUMNS} FROM sync_change "
-            "WHERE (txid > {} OR (txid = {} AND seq > {})) AND txid < {} "
-            "ORDER BY txid, seq LIMIT {}",
+            _READ_AFTER,
             txid,
             txid,
             seq,
@@ -202,9 +181,10 @@ class _Tail:
     before `upto` (positions, exclusive), growing at its end only.
 
     A pull gives its bound (`View.bound`: (horizon, 0) or (top txid, top seq + 1)).
-    The tail appends what it lacks below the bound (the few entries since the last pull)
-    and serves the pull's entries below its bound only: a pull never sees an entry its own
-    reads may not show. A cursor behind the tail reads the log; a cursor far ahead of it
+    The tail appends what it lacks below the bound (the few entries since the last pull;
+    on PostgreSQL the View has read up to `FILL` of them along already, `take`) and serves
+    the pull's entries below its bound only: a pull never sees an entry its own reads may
+    not show. A cursor behind the tail reads the log; a cursor far ahead of it
     (the tail went stale, no device polled for a while) restarts the tail there, so a fill
     never reads a long history that no device needs any more.
     Keyed by database and epoch: a re-created database starts a new tail. The tail lives in
@@ -232,12 +212,25 @@ class _Tail:
     def _last(self) -> tuple[int, int]:
         return self.positions[-1] if self.positions else self.low
 
-    def last_for(self, engine: Any) -> tuple[int, int] | None:
-        """Where a fill for this engine's database starts (after the tail's last entry);
-        None when the tail holds another database's entries or none yet."""
-        if self.key is None or self.key[0] != _engine_key(engine):
+    def last_for(self, engine: str) -> tuple[int, int] | None:
+        """Where a fill for this database (`_engine_key`) starts (after the tail's last
+        entry); None when the tail holds another database's entries or none yet."""
+        if self.key is None or self.key[0] != engine:
             return None
         return self._last()
+
+    def take(self, generation: int, found: list[dict[str, Any]], bound: tuple[int, int]) -> None:
+        """Entries read from the tail's end at `generation` up to `bound` (at most `FILL`).
+
+        Unused if the tail restarted meanwhile (it may now end before where they start: a
+        gap). Otherwise it only grew at its end since, so they cover from its end now, and
+        what it already holds is skipped by position. (Read under another epoch they land
+        in a tail that the first pull of that epoch restarts, before it serves any.)"""
+        if generation != self.generation:
+            return
+        self._append(found)
+        if len(found) < self.FILL:
+            self.upto = max(self.upto, bound)
 
     async def after(
         self,
@@ -246,30 +239,20 @@ class _Tail:
         start: tuple[int, int],
         limit: int,
         bound: tuple[int, int],
-        fresh: Fresh | None = None,
     ) -> list[dict[str, Any]]:
         key = (_engine_key(current_engine()), epoch)
         # Far ahead: the tail went stale. A little ahead (a device that just bootstrapped,
         # its cursor a few transactions past the last fill) only fills the gap.
         if key != self.key or start[0] - self.upto[0] > self.STALE_TXIDS:
             self._reset(key, start)
-        if fresh is not None and fresh.generation == self.generation:
-            # Read along with the View from the tail's end then; in one generation the tail
-            # only grew at its end since, so the read covers from its end now: no gap, and
-            # what it already holds is skipped by position.
-            self._append(fresh.entries)
-            if fresh.complete:
-                self.upto = max(self.upto, bound)
         if start < self.low:  # behind the tail: read the log
             return await self._read(order, start, limit, bound)
         while self.upto < bound:
-            generation, last = self.generation, self._last()
-            found = await self._read(order, last, self.FILL, bound)
+            generation = self.generation
+            found = await self._read(order, self._last(), self.FILL, bound)
             if generation != self.generation:  # reset meanwhile: read the log instead
                 return await self._read(order, start, limit, bound)
-            self._append(found)
-            if len(found) < self.FILL:
-                self.upto = max(self.upto, bound)
+            self.take(generation, found, bound)
         if start < self.low:  # trimmed away while catching up
             return await self._read(order, start, limit, bound)
         begin = bisect_right(self.positions, start)
@@ -305,13 +288,17 @@ def _engine_key(engine: Any) -> str:
     return str(getattr(engine, "path", None) or getattr(engine, "config", ""))
 
 
+# Entries after a position below a horizon: (txid, txid, seq, [horizon,] limit).
+_AFTER = (
+    f"SELECT {ENTRY_COLUMNS} FROM sync_change "
+    "WHERE (txid > {{}} OR (txid = {{}} AND seq > {{}})) AND txid < {horizon} "
+    "ORDER BY txid, seq LIMIT {{}}"
+)
+_READ_AFTER = _AFTER.format(horizon="{}")
 # The View on PostgreSQL, with the entries after the tail's last one below the horizon.
 _PG_VIEW = (
     "SELECT s.epoch, s.purged_txid, s.purged_seq, v.horizon, v.newest, "
-    "(SELECT json_agg(e)::text FROM ("
-    f"SELECT {ENTRY_COLUMNS} FROM sync_change "
-    "WHERE (txid > {} OR (txid = {} AND seq > {})) AND txid < v.horizon "
-    "ORDER BY txid, seq LIMIT {}) e) AS fresh "
+    f"(SELECT json_agg(e)::text FROM ({_AFTER.format(horizon='v.horizon')}) e) AS fresh "
     "FROM sync_state s, (SELECT "
     "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon, "
     "pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS newest) v "
@@ -346,7 +333,6 @@ class SequenceOrder(CommitOrder):
         horizon: int | None = None,
         epoch: str | None = None,
         bound: tuple[int, int] | None = None,
-        fresh: Fresh | None = None,
     ) -> list[dict[str, Any]]:
         rows = await SyncChange.raw(
             f"SELECT {ENTRY_COLUMNS} FROM sync_change WHERE seq > {{}} ORDER BY seq LIMIT {{}}",

@@ -182,9 +182,7 @@ async def pull(principal: Principal, token: str | None, limit: int | None, secre
         if cur.mode == "snap":
             page, nxt, more = await _snapshot_page(principal, cur, limit)
         else:
-            page, nxt, more = await _stream_page(
-                principal, cur, limit, view.horizon, view.bound, view.fresh
-            )
+            page, nxt, more = await _stream_page(principal, cur, limit, view.horizon, view.bound)
     return Page(page, encode_cursor(secret, nxt), more)
 
 
@@ -377,14 +375,11 @@ async def _stream_page(
     limit: int,
     horizon: int | None = None,
     bound: tuple[int, int] | None = None,
-    fresh: ordering.Fresh | None = None,
 ) -> tuple[list[bytes], CursorState, bool]:
     if cur.pending:
         # A moved customer's closure is paged like a snapshot before the stream goes on.
         return await _closure_page(principal, cur, limit)
-    entries = await ordering.ORDER.after(
-        cur.txid, cur.seq, limit + 1, horizon, cur.epoch, bound, fresh
-    )
+    entries = await ordering.ORDER.after(cur.txid, cur.seq, limit + 1, horizon, cur.epoch, bound)
     page, more = _cut(entries, limit)
     page, capped = _cap_moves(page)
     more = more or capped

@@ -16,6 +16,7 @@ from backend.db import current_engine, write_transaction
 from sync import ordering
 from sync.changelog import record_change
 from sync.state import ensure_state
+from sync.tables import SyncChange
 
 
 async def _write(count: int, per_tx: int = 1) -> None:
@@ -30,8 +31,8 @@ def _positions(entries: list[dict]) -> list[tuple[int, int, str]]:  # type: igno
 
 
 async def _view() -> ordering.View:
-    """What a pull reads first: the epoch, the horizon, the bound and (on PostgreSQL) the
-    entries the tail lacks below it."""
+    """What a pull reads first: the epoch, the horizon and the bound (on PostgreSQL it reads
+    the entries the tail lacks below the horizon into it too)."""
     await ensure_state()
     view = await ordering.ORDER.view()
     assert view is not None
@@ -41,7 +42,7 @@ async def _view() -> ordering.View:
 async def _serve(view: ordering.View, after: tuple[int, int], limit: int) -> list:  # type: ignore[type-arg]
     """What a pull that read `view` is served after `after`, as pull passes it."""
     return await ordering.ORDER.after(
-        after[0], after[1], limit, view.horizon, view.epoch, view.bound, view.fresh
+        after[0], after[1], limit, view.horizon, view.epoch, view.bound
     )
 
 
@@ -103,7 +104,7 @@ async def test_pulls_filling_the_tail_at_once_each_get_every_entry_once(db):
     await _write(60, per_tx=3)
     everything = _positions(await ordering.ORDER._read_after(0, 0, 10_000))  # not via the tail
     assert len(everything) == 220
-    view = await _view()  # on PostgreSQL it read the 180 new entries along
+    view = await _view()  # on PostgreSQL it read the 180 new entries into the tail
     starts = [(0, 0), *(p[:2] for p in everything[::7])]
 
     async def serve(start: tuple[int, int]) -> list[tuple[int, int, str]]:
@@ -117,6 +118,9 @@ async def test_pulls_filling_the_tail_at_once_each_get_every_entry_once(db):
 
 async def test_a_stale_tail_restarts_at_a_cursor_far_ahead_of_it(db, monkeypatch):
     monkeypatch.setattr(ordering._Tail, "STALE_TXIDS", 10)
+    # Fewer than the writes below: more than one read's worth in between (on PostgreSQL the
+    # View reads up to FILL entries along, and the tail is not stale if they were all).
+    monkeypatch.setattr(ordering._Tail, "FILL", 5)
     # No device polled while the log grew: the next one is far ahead of the tail. The tail
     # restarts at its cursor instead of reading everything in between, and devices behind
     # that point read the log: each is still served exactly what the log holds.
@@ -174,13 +178,13 @@ async def test_an_open_transaction_holds_back_what_the_tail_serves(db):
 
 @pytest.mark.postgres_only
 async def test_the_view_reads_along_what_the_tail_lacks(db, monkeypatch):
-    # PostgreSQL: the statement that reads the horizon also reads the new entries below it,
-    # so a poll after writes needs no second round trip; served is still what the log holds.
+    # PostgreSQL: the statement that reads the horizon also reads the new entries below it
+    # into the tail, so a poll after writes needs no second round trip; what is served is
+    # still what the log holds, field by field.
     await _write(4)
     await _both((0, 0), 100)  # the tail exists
     await _write(5, per_tx=2)
     view = await _view()
-    assert view.fresh is not None and len(view.fresh.entries) == 10
 
     async def no_read(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the tail read the log although the view had read along")
@@ -188,58 +192,52 @@ async def test_the_view_reads_along_what_the_tail_lacks(db, monkeypatch):
     with monkeypatch.context() as patched:
         patched.setattr(ordering._Tail, "_read", staticmethod(no_read))
         served = await _serve(view, (0, 0), 100)
-    assert served == await ordering.ORDER._read_after(0, 0, 100)  # every field as the log's
+    assert served == await ordering.ORDER._read_after(0, 0, 100)
     assert len(served) == 14
+
+    # A read along that hit its row limit is completed from the log.
+    monkeypatch.setattr(ordering._Tail, "FILL", 3)
+    await _write(8)
+    newest = _positions(served)[-1][:2]
+    served, read = await _both(newest, 100)
+    assert served == read and len(read) == 8
 
 
 @pytest.mark.postgres_only
-async def test_entries_read_along_late_or_before_a_restart_are_never_doubled_or_lost(
-    db, monkeypatch
-):
-    # Pulls interleave: one reads its view, another reads a newer one and fills the tail
-    # first, then the first appends what it read along (already there: skipped). A view read
-    # before the tail restarted is not used at all. A read along that hit its row limit is
-    # completed from the log.
-    monkeypatch.setattr(ordering._Tail, "STALE_TXIDS", 10)
+async def test_what_a_view_read_along_is_dropped_if_the_tail_restarted_meanwhile(db):
+    # A view's statement is held up (here by a lock) while other pulls restart the tail: a
+    # pull after a restore (another epoch), then a slow pull whose view was read before
+    # any of these writes, which restarts it at the start, behind where the held view read
+    # from. Appending what that view read would leave a gap.
+    early = await _view()
     await _write(3)
-    await _both((0, 0), 100)
-    await _write(4)
-    older = await _view()
+    await _both((0, 0), 100)  # the tail holds the three
     await _write(2)
-    newer = await _view()
-    assert _positions(await _serve(newer, (0, 0), 100)) == _positions(
-        await ordering.ORDER._read_after(0, 0, 100)
-    )
-    assert len(_positions(await _serve(older, (0, 0), 100))) == 7  # below its own bound
+    locked, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with current_engine().transaction():
+            await SyncChange.raw("LOCK TABLE sync_state IN ACCESS EXCLUSIVE MODE")
+            locked.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold())
+    await locked.wait()
+    reading = asyncio.create_task(ordering.ORDER.view())
+    for _ in range(500):  # until its statement waits for the lock
+        waiting = await SyncChange.raw(
+            "SELECT count(*) AS n FROM pg_locks "
+            "WHERE NOT granted AND relation = 'sync_state'::regclass"
+        )
+        if waiting[0]["n"]:
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise AssertionError("the view never waited for the lock")
+    await ordering.ORDER.after(0, 0, 10, early.horizon, "another epoch", early.bound)
+    assert await _serve(early, (0, 0), 10) == []  # nothing below its old bound
+    release.set()
+    await holder
+    assert (await reading) is not None
     served, read = await _both((0, 0), 100)
-    assert served == read and len(read) == 9
-    assert len(ordering._TAIL.positions) == len(set(ordering._TAIL.positions))
-
-    stale = await _view()  # read along from the tail's end ...
-    await _write(30)
-    ahead = _positions(await ordering.ORDER._read_after(0, 0, 1000))[-3][:2]
-    served, read = await _both(ahead, 100)  # ... but a cursor far ahead restarts the tail
-    assert served == read and len(read) == 2
-    assert _positions(await _serve(stale, ahead, 100)) == []  # nothing it may see; no gap
-    served, read = await _both(ahead, 100)
-    assert served == read and len(read) == 2
-
-    # A view read along from the tail's end; before it is used, a pull under another epoch
-    # (a restored database) restarts the tail, and this pull's cursor is behind where its
-    # view read from. What it read along must not be appended after the cursor: a gap.
-    await _write(2)
-    before = await _view()
-    assert before.fresh is not None and len(before.fresh.entries) == 2
-    await ordering.ORDER.after(0, 0, 10, before.horizon, "another epoch", before.bound)
-    served = _positions(await _serve(before, (0, 0), 1000))
-    assert served == _positions(await ordering.ORDER._read_after(0, 0, 1000))
-    assert len(served) == 41
-    ahead = served[-1][:2]
-
-    monkeypatch.setattr(ordering._Tail, "FILL", 3)
-    await _write(8)
-    view = await _view()
-    assert view.fresh is not None and not view.fresh.complete
-    served = _positions(await _serve(view, ahead, 100))
-    assert served == _positions(await ordering.ORDER._read_after(ahead[0], ahead[1], 100))
-    assert len(served) == 8
+    assert served == read and len(read) == 5
