@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 	sh pwa/scripts/vendor-pyodide.sh
+	sh pwa/scripts/vendor-swagger.sh
 
 ## Load the demo data and serve on http://localhost:8000 (SQLite, in-process worker)
 demo: install
@@ -26,9 +27,10 @@ serve: install
 test: install
 	bash scripts/test.sh
 
-## Unit and API tests on SQLite only, for a quick loop
+## The quick loop: SQLite only, no browser, no test marked `slow` (CI runs those); stops at
+## the first failure
 test-fast: install
-	$(BIN)/pytest -q -x -m "not e2e and not slow"
+	$(BIN)/pytest -q -x -p no:cacheprovider -m "not e2e and not slow"
 
 lint: install
 	$(BIN)/ruff check backend sync geo notifications tests benchmarks

@@ -26,6 +26,9 @@ def _settings_or_exit(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
         settings = replace(settings, **overrides)
     set_settings(settings)
+    from backend.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_json)
     return settings
 
 
@@ -44,22 +47,27 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import structlog
     import uvicorn
 
     from backend.app import create_app
-    from backend.logs import configure_logging
+    from backend.version import VERSION
 
     settings = _settings_or_exit(args)
-    configure_logging(settings.log_level, settings.log_json)
     asyncio.run(_migrate(settings))
     app = create_app(settings)
-    kind = "PostgreSQL" if settings.is_postgres else f"SQLite at {settings.sqlite_path}"
-    print(f"rounds: serving on http://{settings.host}:{settings.port} ({kind})", file=sys.stderr)
+    structlog.get_logger("backend.cli").info(
+        "server.starting",
+        url=f"http://{settings.host}:{settings.port}",
+        database="postgresql" if settings.is_postgres else str(settings.sqlite_path),
+        version=VERSION,
+    )
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         log_level="warning",
+        log_config=None,  # uvicorn's records go through our handler, in our format
         proxy_headers=True,
         server_header=False,
     )
@@ -98,7 +106,14 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         await _migrate(settings)
         await create_admin(args.email, password, args.name)
 
-    asyncio.run(run())
+    from backend.errors import DomainError
+
+    try:
+        asyncio.run(run())
+    except DomainError as exc:
+        fields = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+        print(f"rounds: {exc.detail}" + (f" ({fields})" if fields else ""), file=sys.stderr)
+        return 2
     print(f"rounds: admin {args.email} created")
     return 0
 
@@ -141,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from backend.wiring import install_sync
+
+    install_sync()
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 

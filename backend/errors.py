@@ -91,6 +91,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "Request body too large"),
     "unsupported-media-type": (415, "Unsupported media type"),
     "too-many-requests": (429, "Too many requests"),
+    "pdf-budget-exceeded": (422, "The quote cannot be printed within the server's budget"),
     "internal-error": (500, "Internal server error"),
     "temporarily-unavailable": (503, "Temporarily unavailable"),
     "domain-error": (400, "Request refused"),

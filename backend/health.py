@@ -8,6 +8,7 @@ from litestar.response import Response
 
 from backend.db import current_engine, is_sqlite
 from backend.problems import problem_responses
+from backend.version import VERSION
 
 
 class Health(msgspec.Struct):
@@ -25,14 +26,12 @@ class Health(msgspec.Struct):
     operation_id="health",
 )
 async def health() -> Response[Health]:
-    from importlib.metadata import version
-
     engine = current_engine()
     kind = "sqlite" if is_sqlite() else "postgresql"
     try:
         await engine.run_ddl("SELECT 1")
     except Exception:  # any failure means: do not route traffic here
         return Response(
-            Health(status="unavailable", database=kind, version=version("rounds")), status_code=503
+            Health(status="unavailable", database=kind, version=VERSION), status_code=503
         )
-    return Response(Health(status="ok", database=kind, version=version("rounds")))
+    return Response(Health(status="ok", database=kind, version=VERSION))

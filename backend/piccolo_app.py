@@ -9,8 +9,9 @@ from backend.catalogue.tables import PriceList, PriceListItem, Product
 from backend.customers.tables import Contact, Customer
 from backend.history.tables import HistoryEvent
 from backend.orders.tables import NumberSeries, Order, OrderLine
+from backend.photos.tables import Photo, PhotoUpload
 from backend.quoting.tables import Quote, QuoteLine
-from backend.territories.tables import Distributor, Region, Territory
+from backend.territories.tables import Distributor, Region, Territory, TerritoryMoveBatch
 from backend.visits.tables import Visit
 
 APP_CONFIG = AppConfig(
@@ -36,6 +37,9 @@ APP_CONFIG = AppConfig(
         Quote,
         QuoteLine,
         HistoryEvent,
+        PhotoUpload,
+        Photo,
+        TerritoryMoveBatch,
     ],
     migration_dependencies=[],
     commands=[],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -10,6 +11,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
+from backend.db import is_refused_value, temporary_cause
 from backend.errors import (
     STATUS_SLUGS,
     DomainError,
@@ -18,6 +20,7 @@ from backend.errors import (
     TooManyRequests,
     problem_body,
 )
+from backend.texts import from_accept_language, localise_problem
 
 log = structlog.get_logger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -58,13 +61,36 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     return _response(status, body, headers)
 
 
+# msgspec names a missing or unknown field only inside its message.
+_NAMED = re.compile(r"(?P<kind>missing required|unknown) field `(?P<name>[^`]+)`")
+
+
+def body_field_error(path: str, message: str) -> FieldError:
+    """The field a body decoding error is about, as a path like `lines[0].qty`.
+
+    Litestar gives the path of the value msgspec stopped at (`data` for the body itself);
+    a missing or unknown field is named in the message ("Object missing required field
+    `password`") and sits below that path.
+    """
+    path = "" if path == "data" else path.removeprefix("data.")
+    code = "invalid"
+    named = _NAMED.search(message)
+    if named:
+        path = f"{path}.{named['name']}" if path else named["name"]
+        code = "missing" if named["kind"] == "missing required" else "unknown"
+    return FieldError(path or "body", message, code)
+
+
 def _field_errors(extra: Any) -> list[FieldError]:
     errors: list[FieldError] = []
     if isinstance(extra, list):
         for item in extra:
             if isinstance(item, dict):
-                key = str(item.get("key") or item.get("source") or "body")
                 message = str(item.get("message", "invalid"))
+                if item.get("source") == "body":
+                    errors.append(body_field_error(str(item.get("key", "")), message))
+                    continue
+                key = str(item.get("key") or item.get("source") or "body")
                 errors.append(FieldError(key, message))
     return errors
 
@@ -94,6 +120,30 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """500, unless a temporary database fault caused it: then 503 with Retry-After."""
+    cause = temporary_cause(exc)
+    if cause is not None:
+        log.warning(
+            "http.temporarily_unavailable", path=request.url.path, error=type(cause).__name__
+        )
+        return domain_error_handler(
+            request,
+            TemporarilyUnavailable(
+                detail="The database is busy or unreachable; try again shortly.", retry_after=2
+            ),
+        )
+    if is_refused_value(exc):
+        # A last line of defence: fields are validated before they reach the database, but a
+        # value the database refuses (NUL in text on PostgreSQL, a number beyond a column)
+        # is still the request's fault, and a retry would fail the same way.
+        log.warning("http.value_refused", path=request.url.path, error=type(exc).__name__)
+        _, body = problem_body(
+            "validation-failed",
+            "The database refused a value of this request (text with control characters, "
+            "or a number or date out of range).",
+            instance=request.url.path,
+        )
+        return _response(422, body)
     log.exception("http.unhandled_error", path=request.url.path, error=type(exc).__name__)
     _, body = problem_body(
         "internal-error", "Something went wrong on our side.", instance=request.url.path
@@ -101,10 +151,24 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     return _response(500, body)
 
 
+def in_language(handler: Any) -> Any:
+    """The handler's problem details in the language of the request's Accept-Language
+    (the app sends the user's language); slugs, statuses and field names are unchanged."""
+
+    def localised(request: Request[Any, Any, Any], exc: Any) -> Response[Any]:
+        response: Response[Any] = handler(request, exc)
+        lang = from_accept_language(request.headers.get("accept-language"))
+        if lang and lang != "en" and isinstance(response.content, dict):
+            response.content = localise_problem(response.content, lang)
+        return response
+
+    return localised
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
-    DomainError: domain_error_handler,
-    HTTPException: http_exception_handler,
-    Exception: internal_error_handler,
+    DomainError: in_language(domain_error_handler),
+    HTTPException: in_language(http_exception_handler),
+    Exception: in_language(internal_error_handler),
 }
 
 _DESCRIPTIONS = {

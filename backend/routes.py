@@ -12,18 +12,25 @@ from backend.catalogue.controllers import (
 )
 from backend.config_controller import client_config
 from backend.customers.controllers import ContactController, CustomerController
+from backend.customers.import_controller import CustomerImportController
+from backend.devices.controllers import DeviceController
+from backend.exports.controllers import ExportController
 from backend.health import health
 from backend.history.controllers import HistoryController
 from backend.orders.controllers import OrderController
+from backend.photos.controllers import PhotoController, UploadController
+from backend.quoting.company_controllers import CompanyController
 from backend.quoting.controllers import QuoteController
+from backend.reports.controllers import ReportController
 from backend.territories.controllers import (
     DistributorController,
     RegionController,
     TerritoryController,
+    TerritoryPlanningController,
 )
 from backend.visits.controllers import VisitController
 from geo.controllers import CustomerGeocodeController, GeocodeController
-from geo.route_controllers import RouteController, TerritoryPlanningController
+from geo.route_controllers import RouteController
 from notifications.controllers import NotificationController, OfferController, PushController
 from sync.controllers import SyncController
 
@@ -39,6 +46,7 @@ def api_handlers() -> list[Any]:
         TerritoryController,
         DistributorController,
         CustomerController,
+        CustomerImportController,
         ContactController,
         HistoryController,
         ProductController,
@@ -46,6 +54,7 @@ def api_handlers() -> list[Any]:
         CatalogueImportController,
         OrderController,
         QuoteController,
+        CompanyController,
         VisitController,
         GeocodeController,
         CustomerGeocodeController,
@@ -55,4 +64,9 @@ def api_handlers() -> list[Any]:
         PushController,
         NotificationController,
         OfferController,
+        ExportController,
+        ReportController,
+        DeviceController,
+        UploadController,
+        PhotoController,
     ]

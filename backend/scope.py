@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from backend.accounts.principal import Principal
+from backend.accounts.principal import Principal, Role
 from backend.customers.tables import Customer
 
 
@@ -28,21 +28,21 @@ def customer_condition(principal: Principal, via: Any = None) -> Any | None:
     base = Customer if via is None else via
     key = Customer.id if via is None else via
     role = principal.role
-    if role == "admin":
+    if role == Role.ADMIN:
         return None
-    if role == "manager":
+    if role == Role.MANAGER:
         if principal.region_id is None:
             return _never(key)
         return base.region == principal.region_id
-    if role == "rep":
+    if role == Role.REP:
         if not principal.territory_ids:
             return _never(key)
         return base.territory.is_in(list(principal.territory_ids))
-    if role == "distributor":
+    if role == Role.DISTRIBUTOR:
         if principal.distributor_id is None:
             return _never(key)
         return base.distributor == principal.distributor_id
-    if role == "customer":
+    if role == Role.CUSTOMER:
         if principal.customer_id is None:
             return _never(key)
         return key == principal.customer_id
@@ -52,20 +52,20 @@ def customer_condition(principal: Principal, via: Any = None) -> Any | None:
 def customer_in_scope(principal: Principal, customer: dict[str, Any]) -> bool:
     """The same rule as customer_condition, for a customer row already loaded as a dict."""
     role = principal.role
-    if role == "admin":
+    if role == Role.ADMIN:
         return True
-    if role == "manager":
+    if role == Role.MANAGER:
         return (
             principal.region_id is not None and _uuid(customer.get("region")) == principal.region_id
         )
-    if role == "rep":
+    if role == Role.REP:
         return _uuid(customer.get("territory")) in principal.territory_ids
-    if role == "distributor":
+    if role == Role.DISTRIBUTOR:
         return (
             principal.distributor_id is not None
             and _uuid(customer.get("distributor")) == principal.distributor_id
         )
-    if role == "customer":
+    if role == Role.CUSTOMER:
         return _uuid(customer.get("id")) == principal.customer_id
     return False
 

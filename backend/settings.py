@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -14,6 +16,22 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 class SettingsError(ValueError):
     """A configuration value is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhotoSettings:
+    """Where photos go (`file`: the data directory; `s3`: any S3-compatible store) and limits:
+    ROUNDS_PHOTO_STORE, ROUNDS_PHOTO_MAX_BYTES and ROUNDS_S3_*."""
+
+    store: str = "file"
+    max_bytes: int = 15 * 1024 * 1024
+    thumb_px: int = 320
+    s3_endpoint: str | None = None
+    s3_bucket: str = ""
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_region: str = "us-east-1"
+    s3_prefix: str = "photos/"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,9 +47,24 @@ class Settings:
     log_json: bool | None = None  # None: JSON when stderr is not a terminal
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
-    login_max_failures: int = 5
-    login_lockout_seconds: int = 300
+    # Login throttling: failures heard before delays start, per (e-mail, client address) and
+    # per client address; the first delay, doubling per further failure up to the maximum;
+    # failures forgotten after this long without an attempt.
+    login_account_failures: int = 5
+    login_address_failures: int = 50
+    login_delay_seconds: int = 1
+    login_max_delay_seconds: int = 900
+    login_forget_seconds: int = 3600
     max_body_bytes: int = 1024 * 1024
+    # Quote PDFs: a small process pool and the budget of one render (backend.quoting.rendering).
+    pdf_workers: int = 2
+    pdf_render_seconds: int = 20
+    pdf_max_input_bytes: int = 512 * 1024
+    pdf_max_output_bytes: int = 16 * 1024 * 1024
+    # CSV imports (backend.catalogue.imports): the upload, its rows and one cell.
+    csv_max_bytes: int = 4 * 1024 * 1024
+    csv_max_rows: int = 20_000
+    csv_max_cell_chars: int = 20_000
     db_pool_size: int = 10
     in_process_worker: bool = True
     tombstone_days: int = 30
@@ -52,9 +85,20 @@ class Settings:
     push_max_attempts: int = 8
     push_poll_ms: int = 500
     push_lookahead_ms: int = 2000
+    # Push endpoints on loopback/private/link-local hosts or over http (a local push service
+    # in tests or a lab); never in production.
+    push_allow_private_endpoints: bool = False
     reminders_enabled: bool = True
     reminder_lead_minutes: int = 30
     reminder_plan_hour: int = 7
+    # Discount policy (backend.documents.approval): the most a rep or a distributor may give
+    # without a manager's approval, per line and on the whole document, in percent.
+    max_line_discount_rep: Decimal = Decimal(15)
+    max_document_discount_rep: Decimal = Decimal(10)
+    max_line_discount_distributor: Decimal = Decimal(15)
+    max_document_discount_distributor: Decimal = Decimal(10)
+    # Visit photos (backend.photos): the store and its limits.
+    photos: PhotoSettings = field(default_factory=PhotoSettings)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -90,6 +134,60 @@ def _push_lookahead(env: dict[str, str]) -> int:
             f"{ENV_PREFIX}PUSH_LEASE_SECONDS ({lease_ms // 2} ms), got {value}"
         )
     return value
+
+
+def _login_throttle(env: dict[str, str]) -> dict[str, int]:
+    """The login throttle's knobs; the longest delay must lie inside the forget window."""
+    values = {
+        "login_account_failures": _int(env, "LOGIN_ACCOUNT_FAILURES", 5, minimum=1),
+        "login_address_failures": _int(env, "LOGIN_ADDRESS_FAILURES", 50, minimum=1),
+        "login_delay_seconds": _int(env, "LOGIN_DELAY_SECONDS", 1, minimum=1),
+        "login_max_delay_seconds": _int(env, "LOGIN_MAX_DELAY_SECONDS", 900, minimum=1),
+        "login_forget_seconds": _int(env, "LOGIN_FORGET_SECONDS", 3600, minimum=1),
+    }
+    if values["login_max_delay_seconds"] >= values["login_forget_seconds"]:
+        raise SettingsError(
+            f"{ENV_PREFIX}LOGIN_MAX_DELAY_SECONDS must be less than "
+            f"{ENV_PREFIX}LOGIN_FORGET_SECONDS, got {values['login_max_delay_seconds']}"
+        )
+    return values
+
+
+def _pct(env: dict[str, str], name: str, default: int) -> Decimal:
+    raw = env.get(ENV_PREFIX + name, "").strip()
+    if not raw:
+        return Decimal(default)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        raise SettingsError(f"{ENV_PREFIX}{name} must be a percentage 0..100, got {raw!r}")
+    return value
+
+
+def _photos(env: dict[str, str]) -> PhotoSettings:
+    """ROUNDS_PHOTO_STORE and friends; S3 needs a bucket."""
+
+    def get(name: str, default: str = "") -> str:
+        return (env.get(ENV_PREFIX + name) or default).strip()
+
+    store = get("PHOTO_STORE", "file").lower()
+    if store not in ("file", "s3"):
+        raise SettingsError(f"{ENV_PREFIX}PHOTO_STORE must be file or s3, got {store!r}")
+    bucket = get("S3_BUCKET")
+    if store == "s3" and not bucket:
+        raise SettingsError(f"{ENV_PREFIX}S3_BUCKET is required when {ENV_PREFIX}PHOTO_STORE=s3")
+    return PhotoSettings(
+        store=store,
+        max_bytes=_int(env, "PHOTO_MAX_BYTES", 15 * 1024 * 1024, minimum=1024),
+        s3_endpoint=get("S3_ENDPOINT") or None,
+        s3_bucket=bucket,
+        s3_access_key=get("S3_ACCESS_KEY") or None,
+        s3_secret_key=get("S3_SECRET_KEY") or None,
+        s3_region=get("S3_REGION", "us-east-1"),
+        s3_prefix=get("S3_PREFIX", "photos/"),
+    )
 
 
 def _bool(env: dict[str, str], name: str, default: bool | None) -> bool | None:
@@ -143,9 +241,27 @@ def _secret_key(env: dict[str, str], data_dir: Path) -> str:
     return key
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
-    """Read and validate the environment; raise SettingsError naming the bad variable."""
-    env = dict(os.environ if env is None else env)
+def environment(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = None
+) -> dict[str, str]:
+    """The variables settings are read from: a `.env` file if there is one, then the
+    environment, which wins. ROUNDS_ENV_FILE names another file; set empty, none is read."""
+    environ = os.environ if environ is None else environ
+    if env_file is None:
+        env_file = environ.get(ENV_PREFIX + "ENV_FILE", ".env")
+    merged: dict[str, str] = {}
+    if env_file and Path(env_file).is_file():
+        from dotenv import dotenv_values
+
+        merged = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    merged.update(environ)
+    return merged
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the environment (and `.env`, see environment()); raise
+    SettingsError naming the bad variable. An explicit env is used as it is."""
+    env = environment() if env is None else dict(env)
     data_dir = Path(env.get(ENV_PREFIX + "DATA_DIR") or Path.cwd() / "data").expanduser()
     if data_dir.exists() and not data_dir.is_dir():
         raise SettingsError(f"{ENV_PREFIX}DATA_DIR points to a file, not a folder: {data_dir}")
@@ -159,6 +275,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if port > 65535:
         raise SettingsError(f"{ENV_PREFIX}PORT must be at most 65535, got {port}")
     geocoder = env.get(ENV_PREFIX + "GEOCODER", "nominatim").strip().lower()
+    throttle = _login_throttle(env)
     return Settings(
         data_dir=data_dir,
         database_url=_database_url(env, data_dir),
@@ -169,10 +286,20 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         log_json=_bool(env, "LOG_JSON", None),
         access_token_ttl=_int(env, "ACCESS_TOKEN_TTL", 900, minimum=30),
         refresh_token_ttl=_int(env, "REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=60),
-        login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5, minimum=1),
-        login_lockout_seconds=_int(env, "LOGIN_LOCKOUT_SECONDS", 300, minimum=1),
+        login_account_failures=throttle["login_account_failures"],
+        login_address_failures=throttle["login_address_failures"],
+        login_delay_seconds=throttle["login_delay_seconds"],
+        login_max_delay_seconds=throttle["login_max_delay_seconds"],
+        login_forget_seconds=throttle["login_forget_seconds"],
         max_body_bytes=_int(env, "MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
         db_pool_size=_int(env, "DB_POOL_SIZE", 10, minimum=1),
+        pdf_workers=_int(env, "PDF_WORKERS", 2, minimum=1),
+        pdf_render_seconds=_int(env, "PDF_RENDER_SECONDS", 20, minimum=1),
+        pdf_max_input_bytes=_int(env, "PDF_MAX_INPUT_BYTES", 512 * 1024, minimum=16 * 1024),
+        pdf_max_output_bytes=_int(env, "PDF_MAX_OUTPUT_BYTES", 16 * 1024 * 1024, minimum=1 << 20),
+        csv_max_bytes=_int(env, "CSV_MAX_BYTES", 4 * 1024 * 1024, minimum=1024),
+        csv_max_rows=_int(env, "CSV_MAX_ROWS", 20_000, minimum=1),
+        csv_max_cell_chars=_int(env, "CSV_MAX_CELL_CHARS", 20_000, minimum=64),
         in_process_worker=bool(_bool(env, "IN_PROCESS_WORKER", True)),
         tombstone_days=_int(env, "TOMBSTONE_DAYS", 30, minimum=1),
         geocoder=geocoder,
@@ -191,9 +318,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         push_max_attempts=_int(env, "PUSH_MAX_ATTEMPTS", 8, minimum=1),
         push_poll_ms=_int(env, "PUSH_POLL_MS", 500, minimum=10),
         push_lookahead_ms=_push_lookahead(env),
+        push_allow_private_endpoints=bool(_bool(env, "PUSH_ALLOW_PRIVATE_ENDPOINTS", False)),
         reminders_enabled=bool(_bool(env, "REMINDERS_ENABLED", True)),
         reminder_lead_minutes=_int(env, "REMINDER_LEAD_MINUTES", 30, minimum=1),
         reminder_plan_hour=_int(env, "REMINDER_PLAN_HOUR", 7, minimum=0),
+        max_line_discount_rep=_pct(env, "MAX_LINE_DISCOUNT_REP", 15),
+        max_document_discount_rep=_pct(env, "MAX_DOCUMENT_DISCOUNT_REP", 10),
+        max_line_discount_distributor=_pct(env, "MAX_LINE_DISCOUNT_DISTRIBUTOR", 15),
+        max_document_discount_distributor=_pct(env, "MAX_DOCUMENT_DISCOUNT_DISTRIBUTOR", 10),
+        photos=_photos(env),
     )
 
 

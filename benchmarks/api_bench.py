@@ -119,6 +119,9 @@ async def _run_engine(args: argparse.Namespace) -> list[dict[str, Any]]:
     from backend.settings import get_settings
 
     settings = get_settings()
+    from backend.wiring import install_sync
+
+    install_sync()
     db.configure(settings)
     if args.fresh and settings.is_postgres:
         await db.current_engine().run_ddl("DROP SCHEMA public CASCADE")

@@ -146,10 +146,16 @@ def _pct(values: list[float], p: float) -> float:
 
 async def main(args: argparse.Namespace) -> None:
     settings = get_settings()
+    from backend.wiring import install_sync
+
+    install_sync()
     db.configure(settings)
     await db.migrate()
     await db.open_engine(settings)
-    settings = replace(settings, reminders_enabled=False, push_poll_ms=20)
+    # The fake push service listens on loopback over http.
+    settings = replace(
+        settings, reminders_enabled=False, push_poll_ms=20, push_allow_private_endpoints=True
+    )
     engine = "PostgreSQL" if settings.is_postgres else "SQLite"
     with PushServiceProcess(args.devices) as fake:
         pairs = await _devices(fake.subscriptions)

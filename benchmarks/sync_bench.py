@@ -238,6 +238,10 @@ async def main(args: argparse.Namespace) -> None:
     settings = get_settings()
     # Import every area as `rounds serve` does at start, so no import lands in a timing.
     import backend.routes  # noqa: F401
+    from backend.wiring import install_sync
+
+
+    install_sync()
 
     dbmod.configure(settings)
     if settings.is_postgres:

@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
-from backend.accounts.principal import Principal
+from backend.accounts.principal import Principal, Role
 from backend.customers.tables import Customer
 from backend.deps import PrincipalDep, SettingsDep
 from backend.errors import NotFound, PermissionDenied
@@ -73,7 +73,7 @@ class GeocodeController(Controller):
     async def create_job(
         self, principal: PrincipalDep, settings: SettingsDep, data: JSONBody[GeocodeJobCreate]
     ) -> GeocodeJobRead:
-        if not principal.has_role("admin", "manager"):
+        if not principal.has_role(Role.ADMIN, Role.MANAGER):
             raise PermissionDenied(detail="Only admins and managers run geocoding jobs.")
         ids = await _scoped_customer_ids(principal, data.customer_ids, data.only_missing)
         job_id = await geocoding.create_job(ids, principal.user_id)
@@ -86,7 +86,7 @@ class GeocodeController(Controller):
         responses=problem_responses(*AUTHED),
     )
     async def get_job(self, principal: PrincipalDep, job_id: FromPath[str]) -> GeocodeJobRead:
-        if not principal.has_role("admin", "manager"):
+        if not principal.has_role(Role.ADMIN, Role.MANAGER):
             raise PermissionDenied(detail="Only admins and managers run geocoding jobs.")
         return _job_read(await geocoding.get_job(job_id))
 
@@ -116,7 +116,7 @@ class CustomerGeocodeController(Controller):
     async def geocode_one(
         self, principal: PrincipalDep, settings: SettingsDep, customer_id: FromPath[UUID]
     ) -> GeocodeOutcome:
-        if principal.has_role("customer", "distributor"):
+        if principal.has_role(Role.CUSTOMER, Role.DISTRIBUTOR):
             raise PermissionDenied(detail="Your role cannot geocode customers.")
         found: Any = await Customer.exists().where(
             combine(

@@ -35,3 +35,14 @@ class ProblemError(GeoError, ValueError):
         super().__init__(f"{path or '/'}: {message}")
         self.path = path or "/"
         self.message = message
+
+
+class InfeasibleResult(GeoError):
+    """A solver's answer broke a rule our own checker replays; it is never handed out."""
+
+    slug = "infeasible_route_result"
+
+    def __init__(self, engine: str, violations: list[str]) -> None:
+        super().__init__(f"{engine}: {len(violations)} broken rules, first: {violations[0]}")
+        self.engine = engine
+        self.violations = violations

@@ -340,3 +340,46 @@ def start_job_in_background(settings: Settings, job_id: str) -> None:
     task = asyncio.get_running_loop().create_task(runner())
     _running.add(task)
     task.add_done_callback(_running.discard)
+
+
+# --- customers waiting for a geocode (created or moved by a rep, online or by sync) --------
+
+
+async def geocode_pending(geocoder: Geocoder, limit: int = 20) -> int:
+    """Geocode customers whose new address waits ("pending"); returns how many were tried.
+
+    A pin set by hand in the meantime wins (geocode_customer skips "manual" rows).
+    """
+    rows = (
+        await Customer.select(Customer.id)
+        .where((Customer.geocode_quality == "pending") & Customer.deleted_at.is_null())
+        .order_by(Customer.updated_at)
+        .limit(limit)
+    )
+    for row in rows:
+        try:
+            await geocode_customer(geocoder, row["id"])
+        except NotFound:
+            continue
+    return len(rows)
+
+
+def start_pending_loop(settings: Settings, every_seconds: float = 10.0) -> asyncio.Task[Any]:
+    """Look for pending addresses now and then on this process's loop (a configured geocoder)."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                async with Geocoder(settings) as geocoder:
+                    while await geocode_pending(geocoder):
+                        pass
+            except (TemporarilyUnavailable, GeopyError) as exc:
+                log.warning("geo.geocode_pending_failed", error=type(exc).__name__)
+            except Exception:
+                log.exception("geo.geocode_pending_crashed")
+            await asyncio.sleep(every_seconds)
+
+    task = asyncio.get_running_loop().create_task(loop())
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return task

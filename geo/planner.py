@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from geo import vrp
+from geo import portfolio, vrp
 from geo.matrix import GreatCircleMatrix, Matrix, MatrixProvider, Point
 from geo.windows import (
     OpeningHours,
@@ -30,9 +30,12 @@ from geo.windows import (
 
 NOT_DUE = "not_due"
 APPOINTMENT_OUTSIDE_HOURS = "appointment_outside_hours"
+NO_WORKING_TIME = "no_working_time"
 REASON_TEXT = {
     **vrp.REASON_TEXT,
     NOT_DUE: "not due for a visit in the planned days",
+    NO_WORKING_TIME: "no working time is left in the planned days (days off, or today's hours "
+    "are over)",
     APPOINTMENT_OUTSIDE_HOURS: "the appointment is outside the rep's working days or hours",
 }
 BALANCE_TRIES = 3  # even share, then +1 and +2 visits per rep-day if the even share leaves some out
@@ -52,6 +55,7 @@ class Customer:
     frequency_days: int | None = None
     last_visit: date | None = None
     demand: int = 0  # delivery amount, checked against vehicle capacity
+    day: date | None = None  # pinned to this day (a stop a manager locked); None = any day
 
 
 @dataclass(frozen=True)
@@ -182,8 +186,12 @@ def plan(
     exploration_level: int = 5,
     nb_threads: int = 2,
     timeout_s: float | None = None,
+    engine: str = portfolio.AUTO,
 ) -> Plan:
-    """Plan visits of `customers` by `reps` over `days`; `now` clips today's hours (re-planning)."""
+    """Plan visits of `customers` by `reps` over `days`; `now` clips today's hours (re-planning).
+
+    `engine` and `timeout_s` (the time budget) go to `geo.portfolio`, which picks the solver.
+    """
     if not days:
         raise ValueError("at least one day is needed")
     days = sorted(set(days))
@@ -264,6 +272,24 @@ def plan(
                 delivery=(c.demand,) if c.demand else None,
             )
         )
+    if not vehicles:
+        # Nothing to solve: every day is a day off or already over (a late "plan this week").
+        left += [
+            Unassigned(customers[j.id].id, NO_WORKING_TIME, REASON_TEXT[NO_WORKING_TIME])
+            for j in jobs
+        ]
+        return Plan(
+            routes=[],
+            unassigned=left,
+            cost=0,
+            solve_ms=0.0,
+            stats={
+                "vehicles": 0,
+                "jobs": len(jobs),
+                "engine": "none",
+                "engine_reason": "no working time in the planned days",
+            },
+        )
     problem = vrp.VrpProblem(vehicles, jobs, m.durations, m.distances)
     caps = [v.max_tasks for v in vehicles]
     share = math.ceil(len(jobs) / max(1, len(vehicles)))
@@ -272,8 +298,12 @@ def plan(
             # An even share per rep-day first; loosen by one visit while time forces visits out.
             for v, cap in zip(vehicles, caps, strict=True):
                 v.max_tasks = min(share + attempt, cap) if cap is not None else share + attempt
-        solution = vrp.solve(
-            problem, exploration_level=exploration_level, nb_threads=nb_threads, timeout_s=timeout_s
+        solution = portfolio.solve(
+            problem,
+            engine=engine,
+            time_budget_s=timeout_s,
+            exploration_level=exploration_level,
+            nb_threads=nb_threads,
         )
         if vrp.NO_TIME not in solution.unassigned.values():
             break
@@ -296,6 +326,8 @@ def plan(
             "vehicles": len(vehicles),
             "jobs": len(jobs),
             "exploration_level": exploration_level,
+            "engine": solution.engine,
+            "engine_reason": solution.reason,
         },
     )
 
@@ -309,7 +341,9 @@ def _service_windows(
             raise ValueError(f"appointment of customer {c.id} must be timezone-aware")
         t = int((c.appointment - epoch).total_seconds())
         return [(t, t)]
-    earliest = _earliest_day(c)
+    if c.day is not None:
+        days = [c.day]  # a locked stop: that day only, due or not
+    earliest = None if c.day is not None else _earliest_day(c)
     if earliest is not None and earliest > days[-1]:
         return None
     tz = c.tz or default_tz
@@ -321,10 +355,17 @@ def _service_windows(
     floor = None
     if earliest is not None:
         floor = local_to_utc(max(earliest, days[0]), time(0), zone(tz))
+    ceiling = None
+    if c.day is not None:
+        floor = local_to_utc(c.day, time(0), zone(tz))
+        ceiling = local_to_utc(c.day + timedelta(days=1), time(0), zone(tz))
     out = []
     for w in found:
         start = w.start if floor is None else max(w.start, floor)
-        lo, hi = Window(start, w.end).offsets(epoch)
+        end = w.end if ceiling is None else min(w.end, ceiling)
+        if end <= start:
+            continue
+        lo, hi = Window(start, end).offsets(epoch)
         hi -= c.service_s
         if lo <= hi and hi >= 0:
             out.append((max(lo, 0), hi))
@@ -501,6 +542,8 @@ def plan_team(
             "unassigned_first_pass": first_left,
             "recovered": moved,
             "exploration_level": kw.get("exploration_level", 5),
+            "engines": sorted({str(p.stats.get("engine")) for p in plans.values()}),
+            "engine_reason": next((str(p.stats.get("engine_reason")) for p in plans.values()), ""),
         },
     )
 

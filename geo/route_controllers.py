@@ -1,31 +1,73 @@
-"""Route planning and territory planning endpoints: thin handlers over geo.routes_service."""
+"""Route planning endpoints: thin handlers over geo.routes_service."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 
 from backend.deps import PrincipalDep
+from backend.errors import FieldError, ValidationFailed
 from backend.problems import AUTHED, WRITE, problem_responses
 from geo import routes_service as service
 from geo.route_schemas import (
-    AssignResult,
+    DraftLock,
+    DraftMove,
+    DraftScope,
     OrderUpdate,
     PlanRequest,
     PlanResult,
-    RebalanceRead,
-    RebalanceRequest,
     ReplanRequest,
     RouteRead,
+    TeamPlanRead,
     TeamPlanRequest,
-    WorkloadReport,
 )
 
 PLAN = (*WRITE, 503)
+OPTIMIZE_BODY = Body(
+    title="VROOM-style routing problem",
+    description=(
+        "VROOM's JSON input (vehicles, jobs, optional matrices.car.durations); the answer is "
+        "VROOM's output format. `options.time_budget_s` bounds the solve: with a budget long "
+        "enough for a search and a problem PyVRP can model, PyVRP answers, otherwise VROOM "
+        "(breaks, skills, open routes, short budgets). `summary.engine` and "
+        "`summary.engine_reason` say which solver answered and why. Every answer is checked "
+        "for feasibility by our own checker before it is returned."
+    ),
+    schema_extra={
+        "properties": {
+            "options": {
+                "type": "object",
+                "properties": {
+                    "time_budget_s": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "maximum": 60,
+                        "description": "Seconds the solve may take (default: by problem size, "
+                        "0.5 s to 10 s; VROOM without a budget runs to its own end)",
+                    },
+                    "engine": {
+                        "type": "string",
+                        "enum": ["auto", "vroom", "pyvrp"],
+                        "default": "auto",
+                        "description": "auto lets the portfolio choose; pyvrp is refused (422) "
+                        "for problems it cannot model",
+                    },
+                    "exploration_level": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 5,
+                        "default": 5,
+                        "description": "VROOM's search depth",
+                    },
+                },
+            }
+        }
+    },
+)
 
 
 class RouteController(Controller):
@@ -52,6 +94,71 @@ class RouteController(Controller):
     ) -> PlanResult:
         return await service.plan_team_routes(principal, data)
 
+    @get(
+        "/drafts",
+        summary="A team plan's draft routes over some days and who was left out (not synced)",
+        responses=problem_responses(400, *AUTHED, 422),
+    )
+    async def list_drafts(
+        self,
+        principal: PrincipalDep,
+        date_from: Annotated[date, QueryParameter(name="from")],
+        date_to: Annotated[date, QueryParameter(name="to")],
+        region_id: FromQuery[UUID | None] = None,
+    ) -> TeamPlanRead:
+        span = (date_to - date_from).days
+        if not 0 <= span <= 13:
+            raise ValidationFailed(
+                detail="Give a range of one to fourteen days, `to` not before `from`.",
+                errors=[FieldError("to", "1 to 14 days after from", "range")],
+            )
+        days = [date_from + timedelta(days=k) for k in range(span + 1)]
+        return await service.list_drafts(principal, DraftScope(region_id=region_id, days=days))
+
+    @post(
+        "/drafts/{route_id:uuid}/move",
+        summary="Move a draft's stop to another rep or day (it is locked there)",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def move_stop(
+        self, principal: PrincipalDep, route_id: FromPath[UUID], data: JSONBody[DraftMove]
+    ) -> TeamPlanRead:
+        return await service.move_stop(principal, route_id, data)
+
+    @post(
+        "/drafts/{route_id:uuid}/lock",
+        summary="Lock or unlock a draft's stop on its rep and day",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def lock_stop(
+        self, principal: PrincipalDep, route_id: FromPath[UUID], data: JSONBody[DraftLock]
+    ) -> RouteRead:
+        return await service.lock_stop(principal, route_id, data)
+
+    @post(
+        "/drafts/resolve",
+        summary="Re-solve a team plan's drafts keeping the locked stops where they are",
+        responses=problem_responses(*PLAN),
+        status_code=200,
+    )
+    async def resolve_drafts(
+        self, principal: PrincipalDep, data: JSONBody[DraftScope]
+    ) -> TeamPlanRead:
+        return await service.resolve_drafts(principal, data)
+
+    @post(
+        "/drafts/publish",
+        summary="Publish a team plan's drafts: each becomes the rep's route of that day",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def publish_drafts(
+        self, principal: PrincipalDep, data: JSONBody[DraftScope]
+    ) -> TeamPlanRead:
+        return await service.publish_drafts(principal, data)
+
     @post(
         "/optimize",
         summary="Solve a self-contained VROOM-style problem (nothing is stored)",
@@ -59,7 +166,7 @@ class RouteController(Controller):
         status_code=200,
     )
     async def optimize(
-        self, principal: PrincipalDep, data: JSONBody[dict[str, Any]]
+        self, principal: PrincipalDep, data: Annotated[dict[str, Any], OPTIMIZE_BODY]
     ) -> dict[str, Any]:
         return await service.optimize(principal, data)
 
@@ -112,40 +219,3 @@ class RouteController(Controller):
         self, principal: PrincipalDep, route_id: FromPath[UUID], data: JSONBody[OrderUpdate]
     ) -> RouteRead:
         return await service.store_order(principal, route_id, data)
-
-
-class TerritoryPlanningController(Controller):
-    path = "/territories"
-    tags = ["territories"]
-
-    @get(
-        "/workload",
-        summary="Four-week workload (visits and travel) of a region's territories",
-        responses=problem_responses(400, *AUTHED, 422),
-    )
-    async def workload(
-        self, principal: PrincipalDep, region_id: FromQuery[UUID | None] = None
-    ) -> WorkloadReport:
-        return await service.territory_workload(principal, region_id)
-
-    @post(
-        "/rebalance/preview",
-        summary="Suggest customer moves that even out territories (changes nothing)",
-        responses=problem_responses(*WRITE),
-        status_code=200,
-    )
-    async def rebalance_preview(
-        self, principal: PrincipalDep, data: JSONBody[RebalanceRequest]
-    ) -> RebalanceRead:
-        return await service.rebalance_preview(principal, data)
-
-    @post(
-        "/{territory_id:uuid}/assign-by-polygon",
-        summary="Move the region's customers inside the territory's polygon into it",
-        responses=problem_responses(*WRITE),
-        status_code=200,
-    )
-    async def assign_by_polygon(
-        self, principal: PrincipalDep, territory_id: FromPath[UUID]
-    ) -> AssignResult:
-        return await service.assign_by_polygon(principal, territory_id)

@@ -1,10 +1,10 @@
-"""Wire contract of planned routes, re-planning, territory workload and a rep's route settings."""
+"""Wire contract of planned routes, re-planning and a rep's route settings."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -16,6 +16,14 @@ AwareTime = Annotated[datetime, Meta(tz=True)]
 HHMM = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 Days = Annotated[list[date], Meta(min_length=1, max_length=7)]
 Level = Annotated[int, Meta(ge=0, le=5)]
+Budget = Annotated[
+    float,
+    Meta(
+        gt=0,
+        le=60,
+        description="Seconds the solver may take; picks PyVRP or VROOM (default: by size)",
+    ),
+]
 CustomerIds = Annotated[list[UUID], Meta(max_length=2000)]
 MAX_TEAM = 20
 
@@ -42,23 +50,68 @@ class RoutePreferences(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     )  # Monday = 0
 
 
+Week = Annotated[
+    Literal["this", "next"],
+    Meta(description="this: today to Sunday (today from now on); next: next Monday to Sunday"),
+]
+
+
 class PlanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Plan one rep's days; customers default to the rep's due and already planned ones."""
+    """Plan one rep's days; customers default to the rep's due and already planned ones.
+
+    Give `days` or `week`. Days before today are refused; today is planned from now on."""
 
     rep_id: UUID | None = None  # default: the calling rep
-    days: Days
+    days: Days | None = None
+    week: Week | None = None
     customer_ids: CustomerIds | None = None
     start: LatLng | None = None
     exploration_level: Level = 2
+    time_budget_s: Budget | None = None
+
+
+RepIds = Annotated[list[UUID], Meta(min_length=1, max_length=MAX_TEAM)]
 
 
 class TeamPlanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Plan several reps' days at once with balanced workload."""
+    """Plan several reps' days at once with balanced workload.
 
-    rep_ids: Annotated[list[UUID], Meta(min_length=1, max_length=MAX_TEAM)]
-    days: Days
+    Without `rep_ids`, every active rep of the region (a manager's own; an admin names
+    `region_id`). A team plan is a draft that reps do not see until it is published."""
+
+    rep_ids: RepIds | None = None
+    region_id: UUID | None = None
+    days: Days | None = None
+    week: Week | None = None
     customer_ids: CustomerIds | None = None
     exploration_level: Level = 1
+    time_budget_s: Budget | None = None  # per rep's solve (a team plan solves each rep apart)
+    draft: bool = True
+
+
+class DraftScope(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Which drafts to re-solve or publish: reps (default: the region's) and days."""
+
+    rep_ids: RepIds | None = None
+    region_id: UUID | None = None
+    days: Annotated[list[date], Meta(min_length=1, max_length=14)]
+    exploration_level: Level = 1
+    time_budget_s: Budget | None = None
+
+
+class DraftMove(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Move a draft's stop to another day and/or rep; a moved stop is locked there."""
+
+    customer_id: UUID
+    to_rep_id: UUID
+    to_day: date
+
+
+class DraftLock(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Lock (or unlock) a draft's stop on its rep and day: re-solving keeps it there."""
+
+    customer_id: UUID
+    locked: bool = True
 
 
 class ReplanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -69,17 +122,32 @@ class ReplanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     skipped: CustomerIds = msgspec.field(default_factory=list)
     added: CustomerIds = msgspec.field(default_factory=list)
     done: CustomerIds = msgspec.field(default_factory=list)
+    checked_in: CustomerIds = msgspec.field(default_factory=list)
+
+
+class LeftOut(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A stop the device's re-order could not fit, with the reason it showed the rep."""
+
+    customer_id: UUID
+    reason: Annotated[str, Meta(pattern=r"^[a-z_]{1,40}$")]
 
 
 class OrderUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A device's re-ordering of a route's stops (the next server plan replaces it)."""
+    """A device's re-ordering of a route's stops (the next server plan replaces it).
+
+    `left_out`: open stops the device could not fit; they stay listed in `stats.left_out`
+    instead of being timed after the work day. `done`: open stops visited meanwhile; they
+    become done with their times unchanged.
+    """
 
     customer_ids: CustomerIds
     base_version: Annotated[int, Meta(ge=1)]
+    left_out: Annotated[list[LeftOut], Meta(max_length=2000)] = msgspec.field(default_factory=list)
+    done: CustomerIds = msgspec.field(default_factory=list)  # visited: kept as they were
 
 
 class StopRead(msgspec.Struct, kw_only=True):
-    """A planned stop: times in UTC; `status` is planned, done or skipped."""
+    """A planned stop: times in UTC; `status` is planned, done, checked_in or skipped."""
 
     customer_id: UUID
     name: str
@@ -92,6 +160,7 @@ class StopRead(msgspec.Struct, kw_only=True):
     distance_m: int
     visit_id: UUID | None = None
     status: str = "planned"
+    locked: bool = False  # kept on its rep and day when a team plan is re-solved
 
 
 class UnassignedRead(msgspec.Struct, kw_only=True):
@@ -127,6 +196,16 @@ class PlanStats(msgspec.Struct, kw_only=True):
     unassigned: int
     routes: int
     strategy: str = "single"
+    engines: list[str] = msgspec.field(default_factory=list)  # solvers that answered
+    engine_reason: str = ""  # why (the first solve's reason when several)
+
+
+class TeamPlanRead(msgspec.Struct, kw_only=True):
+    """A team's draft routes over some days and the customers the last solve left out."""
+
+    routes: list[RouteRead]
+    unassigned: list[UnassignedRead]
+    published: int = 0  # routes published by this call
 
 
 class PlanResult(msgspec.Struct, kw_only=True):
@@ -135,63 +214,3 @@ class PlanResult(msgspec.Struct, kw_only=True):
     routes: list[RouteRead]
     unassigned: list[UnassignedRead]
     stats: PlanStats
-
-
-class WorkloadRead(msgspec.Struct, kw_only=True):
-    """A territory's four-week workload in seconds."""
-
-    territory_id: UUID
-    name: str
-    customers: int
-    visits: float
-    visit_s: int
-    travel_s: int
-    total_s: int
-
-
-class WorkloadReport(msgspec.Struct, kw_only=True):
-    """Every territory of a region and how uneven they are."""
-
-    region_id: UUID
-    territories: list[WorkloadRead]
-    spread: float
-
-
-class RebalanceRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Ask for a suggested rebalance of a region's territories (nothing is changed)."""
-
-    region_id: UUID | None = None  # managers: their own region
-    tolerance: Annotated[float, Meta(ge=0, le=10)] = 0.15
-    neighbour_km: Annotated[float, Meta(gt=0, le=500)] = 10.0
-    max_moves: Annotated[int, Meta(ge=1, le=1000)] = 200
-
-
-class MoveRead(msgspec.Struct, kw_only=True):
-    """A suggested move with both territories' totals right after it."""
-
-    customer_id: UUID
-    name: str
-    from_territory_id: UUID
-    to_territory_id: UUID
-    from_total_s: int
-    to_total_s: int
-
-
-class RebalanceRead(msgspec.Struct, kw_only=True):
-    """Suggested moves and every territory's workload and travel before and after."""
-
-    region_id: UUID
-    moves: list[MoveRead]
-    before: list[WorkloadRead]
-    after: list[WorkloadRead]
-    spread_before: float
-    spread_after: float
-    notes: list[str]
-
-
-class AssignResult(msgspec.Struct, kw_only=True):
-    """Customers moved into a territory by its polygon."""
-
-    territory_id: UUID
-    assigned: list[UUID]
-    already_inside: int

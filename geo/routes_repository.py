@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, cast
 from uuid import UUID
 
 import msgspec
@@ -56,27 +56,75 @@ def to_route_read(row: dict[str, Any]) -> RouteRead:
     )
 
 
-async def get_route_row(route_id: UUID) -> dict[str, Any] | None:
-    return await Route.select().where((Route.id == route_id) & Route.deleted_at.is_null()).first()
+async def get_route_row(route_id: UUID, condition: Any | None = None) -> dict[str, Any] | None:
+    where = (Route.id == route_id) & Route.deleted_at.is_null()
+    return await Route.select().where(where if condition is None else where & condition).first()
 
 
-async def get_live_route_id_by_rep_and_day(rep_id: UUID, day: date) -> UUID | None:
+async def get_live_route_id_by_rep_and_day(
+    rep_id: UUID, day: date, state: str = "published"
+) -> UUID | None:
     row = (
         await Route.select(Route.id)
-        .where((Route.rep == rep_id) & (Route.day == day) & Route.deleted_at.is_null())
+        .where(
+            (Route.rep == rep_id)
+            & (Route.day == day)
+            & (Route.state == state)
+            & Route.deleted_at.is_null()
+        )
         .first()
     )
     return row["id"] if row else None
+
+
+async def list_draft_rows(rep_ids: list[UUID], days: list[date]) -> list[dict[str, Any]]:
+    """The team plan drafts of these reps on these days."""
+    if not rep_ids or not days:
+        return []
+    return (
+        await Route.select()
+        .where(
+            Route.rep.is_in(rep_ids)
+            & Route.day.is_in(days)
+            & (Route.state == "draft")
+            & Route.deleted_at.is_null()
+        )
+        .order_by(Route.day)
+        .order_by(Route.rep)
+    )
+
+
+async def delete_route(route_id: UUID) -> None:
+    """Remove a draft for good (drafts never reach a device, so nothing is tombstoned)."""
+    await Route.delete().where(Route.id == route_id)
+
+
+async def active_rep_ids_of_region(region_id: UUID) -> list[UUID]:
+    rows = (
+        await User.select(User.id)
+        .where(
+            (User.region == region_id)
+            & (User.role == "rep")
+            & (User.active == True)  # noqa: E712
+            & User.deleted_at.is_null()
+        )
+        .order_by(User.name)
+    )
+    return [r["id"] for r in rows]
 
 
 async def list_route_rows(condition: Any) -> list[dict[str, Any]]:
     return await Route.select().where(condition).order_by(Route.day).order_by(Route.rep)
 
 
-async def insert_route(route_id: UUID, rep_id: UUID, day: date, values: dict[str, Any]) -> None:
+async def insert_route(
+    route_id: UUID, rep_id: UUID, day: date, values: dict[str, Any], state: str = "published"
+) -> None:
     now = datetime.now(UTC)
     await Route.insert(
-        Route(id=route_id, rep=rep_id, day=day, created_at=now, updated_at=now, **values)
+        Route(
+            id=route_id, rep=rep_id, day=day, state=state, created_at=now, updated_at=now, **values
+        )
     )
 
 
@@ -189,3 +237,28 @@ async def lock_route(route_id: UUID) -> None:
     """Serialise writers of one route so a base_version check cannot race."""
     if not is_sqlite():
         await Route.select(Route.id).where(Route.id == route_id).lock_rows()
+
+
+class MapRow(TypedDict):
+    """What the team map draws of one customer (ids as text: 10,000 UUID objects cost)."""
+
+    id: str
+    lat: float | None
+    lng: float | None
+    territory: str | None
+    segment: str
+    last_visit_at: datetime | None
+    visit_frequency_days: int | None
+
+
+async def map_rows_of_region(region_id: UUID) -> list[MapRow]:
+    """What the team map draws of every live customer of a region: only those columns, ids
+    cast to text in SQL (Piccolo's per-value UUID conversion was most of the query's time)."""
+    rows = await Customer.raw(
+        "SELECT CAST(id AS TEXT) AS id, lat, lng, CAST(territory AS TEXT) AS territory,"
+        " segment, last_visit_at, visit_frequency_days"
+        f" FROM {Customer._meta.tablename}"
+        " WHERE region = {} AND deleted_at IS NULL",
+        region_id,
+    )
+    return cast(list[MapRow], rows)

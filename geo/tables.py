@@ -8,7 +8,6 @@ from piccolo.columns import (
     DoublePrecision,
     ForeignKey,
     Integer,
-    Numeric,
     Text,
     Timestamptz,
     Varchar,
@@ -18,6 +17,7 @@ from piccolo.table import Table
 
 from backend.accounts.tables import User
 from backend.base import SyncedColumns
+from backend.decimals import ExactNumeric
 
 
 class GeocodeCache(Table, tablename="geocode_cache"):
@@ -58,7 +58,9 @@ class Route(SyncedColumns, Table, tablename="route"):
     stops = JSON(default=[])
     distance_m = Integer(default=0)
     duration_s = Integer(default=0)
-    cost = Numeric(digits=(14, 2), default=Decimal("0"))
+    cost = ExactNumeric(digits=(14, 2), default=Decimal("0"))
     stats = JSON(default={})
     # planned (from the server's solver) or reordered (by the device, until replaced)
     source = Varchar(length=20, default="planned")
+    # published: the rep's route (synced); draft: a team plan reps do not see until published
+    state = Varchar(length=20, default="published", index=True)

@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from geo import vrp
+from geo import portfolio, vrp
 from geo.errors import ProblemError
 from geo.matrix import GreatCircleMatrix, MatrixProvider
 
 MAX_JOBS = 5000
 MAX_VEHICLES = 500
+MAX_BUDGET_S = 60
 
 
 def _int(raw: Any, path: str, *, minimum: int = 0, maximum: int = 2**32 - 1) -> int:
@@ -52,6 +53,10 @@ def _window(raw: Any, path: str) -> tuple[int, int]:
 
 def _amount(raw: Any, path: str) -> tuple[int, ...]:
     return tuple(_int(v, f"{path}/{i}") for i, v in enumerate(_list(raw, path)))
+
+
+def _skills(raw: Any, path: str) -> frozenset[int]:
+    return frozenset(_int(v, f"{path}/{i}") for i, v in enumerate(_list(raw, path)))
 
 
 class _Places:
@@ -158,6 +163,7 @@ def parse_problem(
                 max_travel_time=_int(v["max_travel_time"], f"{p}/max_travel_time")
                 if "max_travel_time" in v
                 else None,
+                skills=_skills(v.get("skills", []), f"{p}/skills"),
             )
         )
 
@@ -188,6 +194,7 @@ def parse_problem(
                 priority=_int(j.get("priority", 0), f"{p}/priority", maximum=100),
                 delivery=_amount(delivery, f"{p}/delivery") if delivery is not None else None,
                 pickup=_amount(j["pickup"], f"{p}/pickup") if "pickup" in j else None,
+                skills=_skills(j.get("skills", []), f"{p}/skills"),
             )
         )
     sizes = {len(v.capacity) for v in vehicles if v.capacity is not None}
@@ -204,13 +211,32 @@ def parse_problem(
     return vrp.VrpProblem(vehicles, jobs, durations, distances), options
 
 
+def _budget(raw: Any) -> float | None:
+    """`options.time_budget_s`: seconds the solve may take, more than 0 and at most 60."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ProblemError("/options/time_budget_s", f"expected a number of seconds, got {raw!r}")
+    if not 0 < raw <= MAX_BUDGET_S:
+        raise ProblemError(
+            "/options/time_budget_s", f"must be more than 0 and at most {MAX_BUDGET_S}"
+        )
+    return float(raw)
+
+
 def solve_vroom_style(problem: Any, provider: MatrixProvider | None = None) -> dict[str, Any]:
     """Answer routes (steps with arrival, service, waiting) and unassigned jobs with a reason."""
     parsed, options = parse_problem(problem, provider)
     level = _int(
         options.get("exploration_level", 5), "/options/exploration_level", minimum=0, maximum=5
     )
-    solution = vrp.solve(parsed, exploration_level=level, nb_threads=2)
+    budget = _budget(options.get("time_budget_s"))
+    engine = options.get("engine", portfolio.AUTO)
+    if engine not in portfolio.ENGINES:
+        raise ProblemError("/options/engine", f"expected one of {', '.join(portfolio.ENGINES)}")
+    solution = portfolio.solve(
+        parsed, engine=engine, time_budget_s=budget, exploration_level=level, nb_threads=2
+    )
     routes = []
     for r in solution.routes:
         steps = []
@@ -247,6 +273,8 @@ def solve_vroom_style(problem: Any, provider: MatrixProvider | None = None) -> d
             "unassigned": len(unassigned),
             "duration": sum(r.duration for r in solution.routes),
             "computing_times": {"solving": round(solution.solve_ms)},
+            "engine": solution.engine,
+            "engine_reason": solution.reason,
         },
         "routes": routes,
         "unassigned": unassigned,

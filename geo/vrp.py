@@ -1,17 +1,14 @@
-"""A small integer VRP model solved with VROOM (pyvroom), plus reasons for unassigned jobs.
+"""A small integer VRP model that every solver is fed, plus reasons for unassigned jobs.
 
 Everything here is in whole seconds since a planning epoch and matrix indices, so the day/week
-planner and the VROOM-style JSON endpoint share one solver call and one diagnosis.
+planner and the VROOM-style JSON endpoint share one model, one portfolio of solvers
+(`geo.portfolio`) and one diagnosis.
 """
 
 from __future__ import annotations
 
-import time as _time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-import vroom
 
 from geo.matrix import IntMatrix
 
@@ -54,6 +51,7 @@ class VrpVehicle:
     capacity: tuple[int, ...] | None = None
     max_tasks: int | None = None
     max_travel_time: int | None = None
+    skills: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -67,6 +65,7 @@ class VrpJob:
     priority: int = 0
     delivery: tuple[int, ...] | None = None
     pickup: tuple[int, ...] | None = None
+    skills: frozenset[int] = frozenset()  # the serving vehicle must have all of them
 
 
 @dataclass
@@ -121,116 +120,8 @@ class VrpSolution:
     unassigned: dict[int, str]
     cost: int
     solve_ms: float
-
-
-def _amount_size(problem: VrpProblem) -> int:
-    sizes = [len(v.capacity) for v in problem.vehicles if v.capacity]
-    sizes += [len(j.delivery) for j in problem.jobs if j.delivery]
-    sizes += [len(j.pickup) for j in problem.jobs if j.pickup]
-    return max(sizes, default=0)
-
-
-def _pad(values: Sequence[int] | None, size: int, fill: int) -> list[int]:
-    values = list(values or [])
-    return values + [fill] * (size - len(values))
-
-
-def to_vroom(problem: VrpProblem) -> vroom.Input:
-    """Build VROOM's input; amounts are padded to one dimension as VROOM requires."""
-    size = _amount_size(problem)
-    inp = vroom.Input()
-    inp.set_durations_matrix("car", np.ascontiguousarray(problem.durations, dtype=np.uint32))
-    if problem.distances is not None:
-        inp.set_distances_matrix("car", np.ascontiguousarray(problem.distances, dtype=np.uint32))
-    for v in problem.vehicles:
-        kwargs: dict = {}
-        if v.time_window is not None:
-            kwargs["time_window"] = vroom.TimeWindow(*v.time_window)
-        if v.max_tasks is not None:
-            kwargs["max_tasks"] = v.max_tasks
-        if v.max_travel_time is not None:
-            kwargs["max_travel_time"] = v.max_travel_time
-        inp.add_vehicle(
-            vroom.Vehicle(
-                v.id,
-                start=v.start,
-                end=v.end,
-                capacity=_pad(v.capacity, size, BIG_CAPACITY) if size else (),
-                breaks=[
-                    vroom.Break(
-                        b.id,
-                        time_windows=[vroom.TimeWindow(*w) for w in b.windows],
-                        service=b.service,
-                    )
-                    for b in v.breaks
-                ],
-                **kwargs,
-            )
-        )
-    inp.add_job(
-        [
-            vroom.Job(
-                j.id,
-                location=j.location,
-                default_service=j.service,
-                delivery=_pad(j.delivery, size, 0) if size else (),
-                pickup=_pad(j.pickup, size, 0) if size else (),
-                priority=j.priority,
-                time_windows=[vroom.TimeWindow(*w) for w in j.windows] or (),
-            )
-            for j in problem.jobs
-        ]
-    )
-    return inp
-
-
-def solve(
-    problem: VrpProblem,
-    *,
-    exploration_level: int = 5,
-    nb_threads: int = 2,
-    timeout_s: float | None = None,
-) -> VrpSolution:
-    """Solve with VROOM and explain every job it left out."""
-    if not problem.jobs or not problem.vehicles:
-        unassigned = {j.id: diagnose(problem, j) for j in problem.jobs}
-        return VrpSolution([], unassigned, 0, 0.0)
-    inp = to_vroom(problem)
-    started = _time.perf_counter()
-    kwargs = {}
-    if timeout_s is not None:
-        from datetime import timedelta
-
-        kwargs["timeout"] = timedelta(seconds=timeout_s)
-    raw = inp.solve(exploration_level=exploration_level, nb_threads=nb_threads, **kwargs).to_dict()
-    solve_ms = (_time.perf_counter() - started) * 1000
-    routes = []
-    for r in raw.get("routes", []):
-        steps = [
-            VrpStep(
-                type=s["type"],
-                id=s.get("id"),
-                location=s.get("location_index"),
-                arrival=int(s["arrival"]),
-                waiting=int(s.get("waiting_time", 0)),
-                service=int(s.get("service", 0)),
-                distance=s.get("distance"),
-            )
-            for s in r["steps"]
-        ]
-        routes.append(
-            VrpRoute(
-                vehicle=int(r["vehicle"]),
-                steps=steps,
-                cost=int(r["cost"]),
-                duration=int(r["duration"]),
-                distance=r.get("distance"),
-            )
-        )
-    by_id = {j.id: j for j in problem.jobs}
-    left = [by_id[int(u["id"])] for u in raw.get("unassigned", [])]
-    unassigned = {j.id: diagnose(problem, j, left) for j in left}
-    return VrpSolution(routes, unassigned, int(raw["summary"]["cost"]), solve_ms)
+    engine: str = "vroom"
+    reason: str = ""  # why this engine was chosen (geo.portfolio)
 
 
 def _fits_alone(problem: VrpProblem, v: VrpVehicle, job: VrpJob) -> bool:
@@ -245,6 +136,19 @@ def _fits_alone(problem: VrpProblem, v: VrpVehicle, job: VrpJob) -> bool:
             if v.max_travel_time is None or there + back <= v.max_travel_time:
                 return True
     return False
+
+
+def _pad(values: Sequence[int] | None, size: int, fill: int) -> list[int]:
+    values = list(values or [])
+    return values + [fill] * (size - len(values))
+
+
+def amount_size(problem: VrpProblem) -> int:
+    """How many load dimensions the problem uses (0 = none)."""
+    sizes = [len(v.capacity) for v in problem.vehicles if v.capacity]
+    sizes += [len(j.delivery) for j in problem.jobs if j.delivery]
+    sizes += [len(j.pickup) for j in problem.jobs if j.pickup]
+    return max(sizes, default=0)
 
 
 def diagnose(problem: VrpProblem, job: VrpJob, left: Sequence[VrpJob] = ()) -> str:

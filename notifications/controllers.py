@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
-from msgspec import Meta
 
 from backend.deps import PrincipalDep, SettingsDep
+from backend.edge.params import PageLimit
 from backend.problems import AUTHED, WRITE, problem_responses
-from notifications import offers, service
+from notifications import offer_images, offers, service
 from notifications.schemas import (
     AudiencePreview,
     NotificationRead,
     OfferCreate,
+    OfferImageRead,
     OfferRead,
     OfferSchedule,
     OfferTarget,
@@ -38,18 +38,22 @@ class PushController(Controller):
         responses=problem_responses(500),
     )
     async def vapid_public_key(self, settings: SettingsDep) -> VapidPublicKey:
-        return service.vapid_public_key(settings)
+        return await service.vapid_public_key(settings)
 
     @post(
         "/subscriptions",
         summary="Register this device for push (Web Push or FCM token)",
+        description=(
+            "Web Push endpoints must be https URLs on public hosts. An endpoint another "
+            "account holds answers 409: subscribe afresh in the browser for a new endpoint."
+        ),
         responses=problem_responses(*WRITE),
         status_code=201,
     )
     async def subscribe(
-        self, principal: PrincipalDep, data: JSONBody[SubscriptionCreate]
+        self, principal: PrincipalDep, settings: SettingsDep, data: JSONBody[SubscriptionCreate]
     ) -> SubscriptionRead:
-        return await service.subscribe(principal, data)
+        return await service.subscribe(settings, principal, data)
 
     @get(
         "/subscriptions",
@@ -85,7 +89,7 @@ class NotificationController(Controller):
     async def inbox(
         self,
         principal: PrincipalDep,
-        limit: FromQuery[Annotated[int, Meta(ge=1, le=500)]] = 100,
+        limit: FromQuery[PageLimit] = 100,
         unread: FromQuery[bool] = False,
     ) -> list[NotificationRead]:
         return await service.list_inbox(principal, limit=limit, unread_only=unread)
@@ -101,26 +105,27 @@ class NotificationController(Controller):
     ) -> NotificationRead:
         return await service.report(notification_id, "read", principal=principal)
 
-    # The service worker reports without a session: the random notification id is the key.
+    # The service worker reports without a session: the random notification id is the key
+    # to note the report, never to read the notification (204, no body).
     @post(
         "/{notification_id:uuid}/displayed",
         opt={"public": True},
-        summary="The service worker showed this notification",
-        status_code=200,
+        summary="The service worker showed this notification (nothing is returned)",
+        status_code=204,
         responses=problem_responses(404),
     )
-    async def displayed(self, notification_id: FromPath[UUID]) -> NotificationRead:
-        return await service.report(notification_id, "displayed")
+    async def displayed(self, notification_id: FromPath[UUID]) -> None:
+        await service.report(notification_id, "displayed")
 
     @post(
         "/{notification_id:uuid}/clicked",
         opt={"public": True},
-        summary="The user clicked this notification",
-        status_code=200,
+        summary="The user clicked this notification (nothing is returned)",
+        status_code=204,
         responses=problem_responses(404),
     )
-    async def clicked(self, notification_id: FromPath[UUID]) -> NotificationRead:
-        return await service.report(notification_id, "clicked")
+    async def clicked(self, notification_id: FromPath[UUID]) -> None:
+        await service.report(notification_id, "clicked")
 
 
 class OfferController(Controller):
@@ -172,6 +177,40 @@ class OfferController(Controller):
     )
     async def opt_out(self, principal: PrincipalDep) -> OptInState:
         return await service.set_offers_opt_in(principal, False)
+
+    @post(
+        "/images",
+        summary="Upload an offer image (PNG, JPEG, WebP, GIF; sent as the request body)",
+        description=(
+            "The image is turned upright, resized to at most 1200 px and stored as JPEG; "
+            "put the answered `image_url` in the offer. Not an image: 422 naming `image`."
+        ),
+        request_max_body_size=offer_images.MAX_UPLOAD_BYTES,
+        responses=problem_responses(*WRITE, 413),
+        status_code=201,
+    )
+    async def upload_image(
+        self,
+        principal: PrincipalDep,
+        request: Request,  # type: ignore[type-arg]
+    ) -> OfferImageRead:
+        return await offer_images.upload_image(principal, await request.body())
+
+    # Public: the service worker shows it in the push without a session; ids are random.
+    @get(
+        "/images/{image_id:uuid}",
+        opt={"public": True},
+        summary="An offer image (JPEG)",
+        responses=problem_responses(404),
+        media_type="image/jpeg",
+    )
+    async def image(self, image_id: FromPath[UUID]) -> Response[bytes]:
+        data = await offer_images.image_bytes(image_id)
+        return Response(
+            data,
+            media_type="image/jpeg",
+            headers={"Cache-Control": "public, max-age=31536000, immutable"},
+        )
 
     @get("/{offer_id:uuid}", summary="One offer", responses=problem_responses(*AUTHED))
     async def get_offer(self, principal: PrincipalDep, offer_id: FromPath[UUID]) -> OfferRead:

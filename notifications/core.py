@@ -117,3 +117,19 @@ def offer_body(
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def offer_words(
+    locale: str | None,
+    language: str,
+    title: str,
+    text: str,
+    texts: dict[str, dict[str, str]],
+) -> tuple[str, str]:
+    """Title and text of an offer for a reader: their locale's language when the offer has it,
+    else the offer's own language (`title`/`text`)."""
+    lang = (locale or "").split("-")[0].lower()
+    words = texts.get(lang) if lang != language else None
+    if isinstance(words, dict) and words.get("title"):
+        return str(words["title"]), str(words.get("text") or "")
+    return title, text

@@ -1,4 +1,4 @@
-"""The server's VAPID keys: from the environment, else generated once into the data dir."""
+"""The server's VAPID keys: from the environment, else made once and kept in the database."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from backend.settings import Settings
+from notifications.tables import VapidKey
 from notifications.vapid import DEFAULT_LIFETIME_SECONDS, VapidKeys, audience
 
 
@@ -40,34 +41,43 @@ class CachingVapidKeys(VapidKeys):
         return header
 
 
+# Where keys were kept before they moved into the database; adopted as the database's key
+# on first start so browsers subscribed with it keep receiving.
 KEY_FILE = "vapid_private.pem"
-_cache: dict[str, VapidKeys] = {}
+_KEY_ID = 1
 
 
-def _load(settings: Settings) -> VapidKeys:
-    given = settings.vapid_private_key
-    if given:
-        text = given.strip()
-        keys = (
-            VapidKeys.from_pem(text) if text.startswith("-----") else VapidKeys.from_base64url(text)
-        )
-        return CachingVapidKeys(keys.private_key)
+def _from_environment(text: str) -> VapidKeys:
+    text = text.strip()
+    return VapidKeys.from_pem(text) if text.startswith("-----") else VapidKeys.from_base64url(text)
+
+
+def _initial_pem(settings: Settings) -> str:
+    """The key to store when there is none yet: the old data-dir file's, else a new one."""
     path = settings.data_dir / KEY_FILE
-    for _ in range(50):
+    if path.exists():
         try:
-            return CachingVapidKeys(VapidKeys.load_or_create(path).private_key)
-        except FileExistsError:
-            pass  # another process is writing it this very moment
+            return VapidKeys.from_pem(path.read_bytes()).private_pem()
         except ValueError:
-            if not path.exists() or path.stat().st_size > 0:
-                raise
-        time.sleep(0.02)  # half-written by a process starting alongside us
-    return CachingVapidKeys(VapidKeys.from_pem(path.read_bytes()).private_key)
+            pass  # a damaged file: a new key, as on a fresh install
+    return VapidKeys.generate().private_pem()
 
 
-def vapid_keys(settings: Settings) -> VapidKeys:
-    """The key pair for these settings; the same object for the life of the process."""
-    cache_key = settings.vapid_private_key or str(settings.data_dir)
-    if cache_key not in _cache:
-        _cache[cache_key] = _load(settings)
-    return _cache[cache_key]
+async def vapid_keys(settings: Settings) -> VapidKeys:
+    """The key pair every process and host signs with, and whose public half the API hands out.
+
+    ROUNDS_VAPID_PRIVATE_KEY when set; else the one row of `vapid_key`, made by whichever
+    process asks first: `INSERT … ON CONFLICT DO NOTHING` then read, so processes starting
+    together all end up with the winner's key. Read from the database on every call (the
+    API's key endpoint, a worker's start), so a process never holds on to a stale key.
+    """
+    if settings.vapid_private_key:
+        return CachingVapidKeys(_from_environment(settings.vapid_private_key).private_key)
+    row = await VapidKey.select(VapidKey.private_pem).where(VapidKey.id == _KEY_ID).first()
+    if row is None:
+        await VapidKey.insert(VapidKey(id=_KEY_ID, private_pem=_initial_pem(settings))).on_conflict(
+            target=VapidKey.id, action="DO NOTHING"
+        )
+        row = await VapidKey.select(VapidKey.private_pem).where(VapidKey.id == _KEY_ID).first()
+        assert row is not None
+    return CachingVapidKeys(VapidKeys.from_pem(row["private_pem"]).private_key)

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
 import msgspec
 import structlog
 
-from backend.accounts.principal import Principal
+from backend.accounts.principal import Principal, Role
+from backend.catalogue.core import MAX_PRICE, decimal_problem
 from backend.catalogue.tables import Product
 from backend.db import write_transaction
 from backend.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from backend.history.recorder import record_event
 from backend.territories.tables import Territory
-from notifications.audience import audience_of
-from notifications.core import offer_body, utcnow
+from notifications.audience import (
+    audience_of,
+    count_customers,
+    opted_in_contacts,
+    recipients_of,
+)
+from notifications.core import offer_body, offer_words, utcnow
+from notifications.offer_funnel import funnels_of
 from notifications.outbox import enqueue_notification
 from notifications.schemas import (
     AudiencePreview,
@@ -25,6 +33,7 @@ from notifications.schemas import (
     OfferRead,
     OfferSchedule,
     OfferTarget,
+    OfferText,
 )
 from notifications.tables import Notification, Offer
 from sync.changelog import record_change
@@ -33,10 +42,12 @@ log = structlog.get_logger(__name__)
 AUTHORS = ("manager", "admin")
 
 
+def _json(value: Any) -> Any:
+    return json.loads(value or "{}") if isinstance(value, str) else value
+
+
 def to_offer_read(row: dict[str, Any]) -> OfferRead:
-    target = row["target"]
-    if isinstance(target, str):
-        target = json.loads(target or "{}")
+    target = _json(row["target"])
     return OfferRead(
         id=row["id"],
         version=row["version"],
@@ -56,6 +67,8 @@ def to_offer_read(row: dict[str, Any]) -> OfferRead:
         recipients=row["recipients"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        language=row.get("language") or "en",
+        texts=msgspec.convert(_json(row.get("texts")) or {}, dict[str, OfferText]),
     )
 
 
@@ -96,14 +109,21 @@ async def _check_target(principal: Principal, target: OfferTarget) -> None:
 
 async def _check(principal: Principal, data: OfferCreate) -> None:
     errors = []
+    if not data.title.strip():
+        errors.append(FieldError("title", "must not be blank", "blank"))
+    for lang, words in data.texts.items():
+        if not words.title.strip():
+            errors.append(FieldError(f"texts.{lang}.title", "must not be blank", "blank"))
     if data.valid_from and data.valid_until and data.valid_until <= data.valid_from:
         errors.append(FieldError("valid_until", "must be after valid_from", "range"))
     for name in ("valid_from", "valid_until"):
         value = getattr(data, name)
         if value is not None and value.tzinfo is None:
             errors.append(FieldError(name, "needs a time zone offset"))
-    if data.price is not None and (not data.price.is_finite() or data.price < 0):
-        errors.append(FieldError("price", "must be zero or more", "range"))
+    if data.price is not None and (
+        problem := decimal_problem(data.price, places=4, lo=Decimal(0), hi=MAX_PRICE)
+    ):
+        errors.append(FieldError("price", problem, "range"))
     if data.discount_pct is not None and (
         not data.discount_pct.is_finite() or not 0 < data.discount_pct <= 100
     ):
@@ -143,6 +163,12 @@ async def create_offer(principal: Principal, data: OfferCreate) -> OfferRead:
                 valid_from=data.valid_from,
                 valid_until=data.valid_until,
                 target=msgspec.to_builtins(data.target),
+                language=data.language,
+                texts={
+                    lang: msgspec.to_builtins(words)
+                    for lang, words in data.texts.items()
+                    if lang != data.language
+                },
                 status="draft",
                 author=principal.user_id,
                 region=principal.region_id,
@@ -152,53 +178,86 @@ async def create_offer(principal: Principal, data: OfferCreate) -> OfferRead:
     return await get_offer(principal, offer_id)
 
 
-async def _row_in_scope(principal: Principal, offer_id: UUID) -> dict[str, Any]:
-    row = await Offer.select().where((Offer.id == offer_id) & Offer.deleted_at.is_null()).first()
-    if row is None:
-        raise NotFound(detail="No such offer.")
-    if principal.role in AUTHORS:
-        if _region(principal) is not None and row["region"] != principal.region_id:
-            raise NotFound(detail="No such offer.")
-        return row
-    received = await Notification.exists().where(
-        (Notification.offer == offer_id) & (Notification.user == principal.user_id)
+SENT = ("sending", "sent", "expired")
+# A device clock a little behind ours is not a scheduling mistake.
+PAST_TOLERANCE = timedelta(minutes=5)
+
+
+async def readable_offer_condition(principal: Principal) -> Any | None:
+    """Offers a principal reads (visibility.md): an admin all, a manager its region's, a rep the
+    sent ones that target its customers (its region's, for all territories or one of its
+    own), a customer the ones addressed to it, a distributor none. REST and sync ask this."""
+    if principal.is_admin:
+        return None
+    if principal.role == Role.MANAGER:
+        return Offer.region == principal.region_id if principal.region_id else Offer.id.is_null()
+    if principal.role == Role.REP:
+        if principal.region_id is None:
+            return Offer.id.is_null()
+        rows = await Offer.select(Offer.id, Offer.target).where(
+            (Offer.region == principal.region_id) & Offer.status.is_in(list(SENT))
+        )
+        ids = [r["id"] for r in rows if _targets_rep(principal, r["target"])]
+        return Offer.id.is_in(ids) if ids else Offer.id.is_null()
+    if principal.role != Role.CUSTOMER:
+        return Offer.id.is_null()
+    received = await Notification.select(Notification.offer).where(
+        (Notification.user == principal.user_id) & Notification.offer.is_not_null()
     )
-    if not received:
+    ids = list({r["offer"] for r in received})
+    return (Offer.id.is_in(ids) & Offer.status.is_in(list(SENT))) if ids else Offer.id.is_null()
+
+
+def _targets_rep(principal: Principal, target: Any) -> bool:
+    if isinstance(target, str):
+        target = json.loads(target or "{}")
+    territories = {str(t) for t in (target or {}).get("territory_ids") or []}
+    return not territories or bool(territories & {str(t) for t in principal.territory_ids})
+
+
+async def _row_in_scope(principal: Principal, offer_id: UUID) -> dict[str, Any]:
+    condition = (Offer.id == offer_id) & Offer.deleted_at.is_null()
+    readable = await readable_offer_condition(principal)
+    if readable is not None:
+        condition = condition & readable
+    row = await Offer.select().where(condition).first()
+    if row is None:
         raise NotFound(detail="No such offer.")
     return row
 
 
+async def _with_funnels(principal: Principal, reads: list[OfferRead]) -> list[OfferRead]:
+    """The authors (managers, admins) see each offer's funnel; readers of offers do not."""
+    if principal.role not in AUTHORS or not reads:
+        return reads
+    funnels = await funnels_of([r.id for r in reads])
+    return [msgspec.structs.replace(r, funnel=funnels[r.id]) for r in reads]
+
+
 async def get_offer(principal: Principal, offer_id: UUID) -> OfferRead:
-    return to_offer_read(await _row_in_scope(principal, offer_id))
+    read = to_offer_read(await _row_in_scope(principal, offer_id))
+    return (await _with_funnels(principal, [read]))[0]
 
 
 async def list_offers(principal: Principal) -> list[OfferRead]:
-    """Managers: their region's campaigns; customers: the offers they received."""
+    """The offers the principal reads (readable_offer_condition), newest first."""
     where: Any = Offer.deleted_at.is_null()
-    if principal.role in AUTHORS:
-        if _region(principal) is not None:
-            where &= Offer.region == principal.region_id
-    else:
-        mine = await Notification.select(Notification.offer).where(
-            (Notification.user == principal.user_id) & Notification.offer.is_not_null()
-        )
-        ids = list({r["offer"] for r in mine})
-        if not ids:
-            return []
-        where &= Offer.id.is_in(ids)
+    readable = await readable_offer_condition(principal)
+    if readable is not None:
+        where &= readable
     rows = await Offer.select().where(where).order_by(Offer.created_at, ascending=False)
-    return [to_offer_read(r) for r in rows]
+    return await _with_funnels(principal, [to_offer_read(r) for r in rows])
 
 
 async def preview_audience(principal: Principal, target: OfferTarget) -> AudiencePreview:
     """How many customers match and how many opted-in people the push would reach."""
     _author(principal)
     await _check_target(principal, target)
-    found = await audience_of(_region(principal), target, utcnow())
+    region, now = _region(principal), utcnow()
     return AudiencePreview(
-        customers=len(found.customers),
-        recipients=len(found.recipients),
-        contacts_opted_in=found.contacts_opted_in,
+        customers=await count_customers(region, target, now),
+        recipients=len(await recipients_of(region, target, now)),
+        contacts_opted_in=await opted_in_contacts(region, target, now),
     )
 
 
@@ -211,11 +270,17 @@ async def _set_status(offer_id: UUID, values: dict[Any, Any], user_id: UUID | No
 async def schedule_offer(principal: Principal, offer_id: UUID, data: OfferSchedule) -> OfferRead:
     """Queue a draft to go out at `send_at` (or at once)."""
     _author(principal)
-    send_at = data.send_at or utcnow()
+    now = utcnow()
+    send_at = data.send_at or now
     if send_at.tzinfo is None:
         raise ValidationFailed(
             detail="send_at needs a time zone offset.",
             errors=[FieldError("send_at", "needs an offset")],
+        )
+    if send_at < now - PAST_TOLERANCE:
+        raise ValidationFailed(
+            detail="send_at is in the past: pick a time to come, or none to send now.",
+            errors=[FieldError("send_at", "must not be in the past", "range")],
         )
     async with write_transaction():
         row = await _row_in_scope(principal, offer_id)
@@ -244,14 +309,20 @@ async def _fan_out(row: dict[str, Any], now: datetime) -> int:
         OfferTarget,
     )
     found = await audience_of(row["region"], target, now)
-    body = offer_body(row["text"], row["price"], row["discount_pct"], row["currency"])
+    texts = _json(row.get("texts")) or {}
     sent = 0
-    for user_id, customer_id in found.recipients:
+    for recipient in found.recipients:
+        user_id, customer_id = recipient.user_id, recipient.customer_id
+        # The customer's own language when the offer has it, else the offer's language.
+        title, text = offer_words(
+            recipient.locale, row.get("language") or "en", row["title"], row["text"], texts
+        )
+        body = offer_body(text, row["price"], row["discount_pct"], row["currency"])
         nid = await enqueue_notification(
             # The offer's own screen in the PWA, which also holds the opt-out switch.
             user_id,
             "offer",
-            row["title"],
+            title,
             body,
             f"/#/offer/{row['id']}",
             f"offer:{row['id']}:{user_id}",

@@ -6,14 +6,17 @@ SQLite: an IMMEDIATE transaction (writers are serialised) that flips due rows to
 Either way a claimed row carries `claimed_by` (a token unique to the batch) and
 `claimed_until` (the lease). A row whose lease ran out (its worker died) is due again.
 
-Exactly once, and the window that remains. A row is marked `sent` in its own commit right
-after the push service's 201 (the worker's result writer group-commits whatever answers
-arrived meanwhile, so the gap is one small transaction, milliseconds). A worker killed before
-the 201 leaves the row `sending`; once the lease expires another worker sends it, and the
-push service never accepted the first attempt, so nothing repeats. Only a crash in the
-milliseconds between the 201 and that commit sends a message twice; the `Topic` header
-(the notification id) makes the push service replace the undelivered copy, and the service
-worker's `tag` replaces a shown one, so the user still sees it once.
+At least once, and how many repeat after a crash. A row is marked `sent` by the worker's
+result writer, which group-commits the answers that arrived during its previous commit. A
+send holds one of the worker's ROUNDS_PUSH_CONCURRENCY slots from its POST until that commit
+has ended, so at any moment at most that many messages of one worker were accepted by a
+push service (201) and not yet recorded. A worker killed with `kill -9` leaves its claimed
+rows `sending`; when the lease runs out another worker claims and sends them again. Those
+never posted, or refused, repeat nothing; the ones accepted but not yet recorded reach the
+push service twice, at most the concurrency of the killed worker (measured: see the README).
+Each message carries a `Topic` header (the notification id), so a push service that still
+holds the first copy for an offline device replaces it, and the service worker's `tag`
+replaces a shown one, so the user sees it once in either case.
 """
 
 from __future__ import annotations

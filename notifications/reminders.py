@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,11 +17,14 @@ import structlog
 from backend.accounts.tables import RepTerritory, User
 from backend.customers.tables import Customer
 from backend.db import write_transaction
+from backend.history.recorder import record_event
+from backend.principal import Role
 from backend.settings import Settings
 from backend.visits.tables import Visit
 from notifications.core import lead_minutes_of, wants, zone_of
 from notifications.outbox import enqueue_notification
 from notifications.quiet_hours import wall_clock_to_utc
+from notifications.texts import order_status_text, reminder_text, reorder_text
 
 log = structlog.get_logger(__name__)
 MAX_LEAD = timedelta(hours=3)
@@ -37,9 +40,9 @@ def _prefs(value: Any) -> dict[str, Any]:
 
 
 async def _users(role: str) -> list[dict[str, Any]]:
-    rows = await User.select(User.id, User.time_zone, User.preferences, User.region).where(
-        (User.role == role) & User.active.eq(True) & User.deleted_at.is_null()
-    )
+    rows = await User.select(
+        User.id, User.time_zone, User.preferences, User.region, User.locale
+    ).where((User.role == role) & User.active.eq(True) & User.deleted_at.is_null())
     return [{**r, "preferences": _prefs(r["preferences"])} for r in rows]
 
 
@@ -76,6 +79,7 @@ async def visits_coming_up(settings: Settings, now: datetime) -> int:
         Visit.customer.name.as_alias("customer_name"),
         Visit.rep.time_zone.as_alias("tz"),
         Visit.rep.preferences.as_alias("prefs"),
+        Visit.rep.locale.as_alias("locale"),
     ).where(
         (Visit.status == "planned")
         & Visit.deleted_at.is_null()
@@ -90,11 +94,18 @@ async def visits_coming_up(settings: Settings, now: datetime) -> int:
             continue
         at = r["planned_start"].astimezone(zone_of(r["tz"])).strftime("%H:%M")
         key = f"visit_soon:{r['id']}:{r['planned_start'].isoformat()}"
+        title, body = reminder_text(
+            r["locale"],
+            "visit_soon",
+            at=at,
+            customer=r["customer_name"],
+            minutes=int((r["planned_start"] - now).total_seconds() // 60),
+        )
         made += await _notify(
             r["rep"],
             "visit_soon",
-            f"Visit at {at}: {r['customer_name']}",
-            f"Starts in {int((r['planned_start'] - now).total_seconds() // 60)} min",
+            title,
+            body,
             _visit_url(r),
             key,
             now,
@@ -137,11 +148,12 @@ async def morning_digests(settings: Settings, now: datetime) -> int:
         )
         if today and wants(prefs, "day_plan"):
             first = today[0].astimezone(zone).strftime("%H:%M")
+            title, body = reminder_text(rep["locale"], "day_plan", visits=len(today), first=first)
             made += await _notify(
                 rep["id"],
                 "day_plan",
-                f"Today's plan: {len(today)} visits",
-                f"First visit at {first}",
+                title,
+                body,
                 "/#/today",
                 f"day_plan:{rep['id']}:{day}",
                 now,
@@ -157,11 +169,12 @@ async def morning_digests(settings: Settings, now: datetime) -> int:
             )
         )
         if overdue and wants(prefs, "overdue_customers"):
+            title, body = reminder_text(rep["locale"], "overdue_customers", customers=overdue)
             made += await _notify(
                 rep["id"],
                 "overdue_customers",
-                f"{overdue} customers are overdue for a visit",
-                "Plan them into the coming days",
+                title,
+                body,
                 "/#/customers",
                 f"overdue:{rep['id']}:{day}",
                 now,
@@ -180,6 +193,7 @@ async def follow_ups_due(settings: Settings, now: datetime) -> int:
         Visit.next_action_due,
         Visit.customer.name.as_alias("customer_name"),
         Visit.rep.preferences.as_alias("prefs"),
+        Visit.rep.locale.as_alias("locale"),
     ).where(
         Visit.deleted_at.is_null()
         & (Visit.next_action != "")
@@ -191,16 +205,32 @@ async def follow_ups_due(settings: Settings, now: datetime) -> int:
         if not wants(_prefs(r["prefs"]), "follow_up"):
             continue
         key = f"follow_up:{r['id']}:{r['next_action_due'].isoformat()}"
-        made += await _notify(
-            r["rep"],
-            "follow_up",
-            f"Follow-up due: {r['customer_name']}",
-            r["next_action"],
-            _visit_url(r),
-            key,
-            now,
-            visit_id=str(r["id"]),
+        title, body = reminder_text(
+            r["locale"], "follow_up", customer=r["customer_name"], action=r["next_action"]
         )
+        async with write_transaction():
+            nid = await enqueue_notification(
+                r["rep"],
+                "follow_up",
+                title,
+                body,
+                _visit_url(r),
+                key,
+                now,
+                {"visit_id": str(r["id"])},
+            )
+            if nid is None:
+                continue
+            # The system reminded the rep: no user did it (actor role "system").
+            await record_event(
+                r["customer"],
+                "reminder",
+                ref_id=r["id"],
+                summary=f"Reminder sent: {r['next_action']}"[:500],
+                data={"notification_id": str(nid), "kind": "follow_up", "rep_id": str(r["rep"])},
+                captured_at=now,
+            )
+        made += 1
     return made
 
 
@@ -219,11 +249,12 @@ async def missed_visits(settings: Settings, now: datetime) -> int:
             & (Visit.customer.region == manager["region"])
         )
         if missed and wants(manager["preferences"], "missed_visits"):
+            title, body = reminder_text(manager["locale"], "missed_visits", missed=missed)
             made += await _notify(
                 manager["id"],
                 "missed_visits",
-                f"{missed} planned visits were missed today",
-                "Nobody checked in to them",
+                title,
+                body,
                 "/#/today",
                 f"missed:{manager['id']}:{day}",
                 now,
@@ -243,24 +274,28 @@ async def order_status_changed(
     actor_id: UUID | None = None,
 ) -> None:
     """Hook for the orders service, inside its transaction: tell the author and the customer."""
-    users = await User.select(User.id).where(
-        (User.role == "customer")
-        & (User.customer == customer_id)
-        & User.active.eq(True)
-        & User.deleted_at.is_null()
-    )
-    targets = {u["id"] for u in users}
+    live = User.active.eq(True) & User.deleted_at.is_null()
+    who: Any = (User.role == Role.CUSTOMER) & (User.customer == customer_id)
     if author_id is not None:
-        targets.add(author_id)
-    targets.discard(actor_id)  # whoever made the change knows already
-    for user_id in targets:
+        who = who | (User.id == author_id)
+    users = await User.select(User.id, User.role, User.locale).where(live & who)
+    for user in users:
+        if user["id"] == actor_id:
+            continue  # whoever made the change knows already
+        title, body = order_status_text(user["locale"], number, old, new)
+        # Each app opens the order on its own screen: customers in their own view.
+        url = (
+            f"/#/my/order/{order_id}"
+            if user["role"] == "customer"
+            else f"/#/order/{customer_id}/{order_id}"
+        )
         await enqueue_notification(
-            user_id,
+            user["id"],
             "order_status",
-            f"Order {number} is {new}",
-            f"It was {old}.",
-            f"/#/order/{customer_id}/{order_id}",
-            f"order_status:{order_id}:{new}:{user_id}",
+            title,
+            body,
+            url,
+            f"order_status:{order_id}:{new}:{user['id']}",
             data={"order_id": str(order_id), "status": new},
             customer_id=customer_id,
         )
@@ -280,3 +315,24 @@ async def run_reminders(settings: Settings, now: datetime) -> int:
     if made:
         log.info("reminders.enqueued", count=made)
     return made
+
+
+async def reorder_requested(
+    order_id: UUID, customer_id: UUID, shop: str, number: str, lines: int, author_id: UUID
+) -> None:
+    """Hook for the orders service: ask whoever took the order to confirm it again."""
+    author = await User.select(User.id, User.locale).where(
+        (User.id == author_id) & User.active.eq(True) & User.deleted_at.is_null()
+    )
+    for user in author:
+        title, body = reorder_text(user["locale"], shop, number, lines)
+        await enqueue_notification(
+            user["id"],
+            "reorder_request",
+            title,
+            body,
+            f"/#/order/{customer_id}/{order_id}",
+            f"reorder:{order_id}:{datetime.now(UTC).date().isoformat()}:{user['id']}",
+            data={"order_id": str(order_id)},
+            customer_id=customer_id,
+        )

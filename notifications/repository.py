@@ -51,9 +51,16 @@ async def get_subscription_by_endpoint(endpoint: str) -> dict[str, Any] | None:
 
 
 async def upsert_subscription(
-    user_id: UUID, kind: str, endpoint: str, p256dh: str, auth: str, device: str, now: datetime
+    user_id: UUID,
+    kind: str,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    device: str,
+    now: datetime,
+    session_family: str = "",
 ) -> UUID:
-    """Insert, or move the existing row with this endpoint to `user_id` with the new keys."""
+    """Insert, or renew the caller's existing row with this endpoint (new keys, device)."""
     existing = await get_subscription_by_endpoint(endpoint)
     if existing is None:
         sid = uuid4()
@@ -66,6 +73,7 @@ async def upsert_subscription(
                 p256dh=p256dh,
                 auth=auth,
                 device=device,
+                session_family=session_family,
                 created_at=now,
                 updated_at=now,
             )
@@ -73,15 +81,21 @@ async def upsert_subscription(
         return sid
     await PushSubscription.update(
         {
-            PushSubscription.user: user_id,
             PushSubscription.kind: kind,
+            PushSubscription.session_family: session_family,
             PushSubscription.p256dh: p256dh,
             PushSubscription.auth: auth,
             PushSubscription.device: device,
             PushSubscription.updated_at: now,
         }
-    ).where(PushSubscription.id == existing["id"])
+    ).where((PushSubscription.id == existing["id"]) & (PushSubscription.user == user_id))
     return existing["id"]  # type: ignore[no-any-return]
+
+
+async def delete_subscriptions_of_family(user_id: UUID, session_family: str) -> None:
+    await PushSubscription.delete().where(
+        (PushSubscription.user == user_id) & (PushSubscription.session_family == session_family)
+    )
 
 
 async def list_subscriptions_of_user(user_id: UUID) -> list[SubscriptionRead]:

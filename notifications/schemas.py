@@ -80,18 +80,63 @@ class OfferTarget(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     days: Annotated[int, Meta(ge=1, le=3650)] = 90
 
 
+# An https URL with a host, or a path on this server ("/..." but not "//host" nor "/\\host",
+# which browsers read as another host). Plain http is refused: the image would be mixed
+# content in the installed app and could be altered on the way.
+ImageUrl = Annotated[
+    str,
+    Meta(
+        max_length=500,
+        pattern=r"^(https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s\\]*)?|/([^/\\\s][^\s\\]*)?)$",
+        description="https://host/... or a path on this server",
+    ),
+]
+
+
+Language = Literal["en", "ru", "uk", "et"]
+
+
+class OfferText(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The offer's words in one language."""
+
+    title: Annotated[str, Meta(min_length=1, max_length=120)]
+    text: Annotated[str, Meta(max_length=1000)] = ""
+
+
+class OfferFunnel(msgspec.Struct, kw_only=True):
+    """Recipients who got the push (sent), saw it (displayed), opened it (clicked) and ordered
+    within ORDER_WINDOW_DAYS after opening it (ordered); see docs/offers.md."""
+
+    sent: int = 0
+    displayed: int = 0
+    clicked: int = 0
+    ordered: int = 0
+
+
+class OfferImageRead(msgspec.Struct, kw_only=True):
+    id: UUID
+    image_url: str
+    width: int
+    height: int
+    bytes: int
+
+
 class OfferCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     id: UUID | None = None
     title: Annotated[str, Meta(min_length=1, max_length=120)]
     text: Annotated[str, Meta(max_length=1000)] = ""
     product_id: UUID | None = None
-    price: Decimal | None = None  # checked by the service: >= 0 (msgspec cannot bound Decimal)
+    # Checked by the service: 0 to 9,999,999,999.9999, 4 places (msgspec cannot bound Decimal).
+    price: Decimal | None = None
     discount_pct: Decimal | None = None  # 0..100
     currency: Annotated[str, Meta(pattern="^[A-Z]{3}$")] = "EUR"
-    image_url: Annotated[str, Meta(max_length=500, pattern="^(https://|/)")] | None = None
+    image_url: ImageUrl | None = None
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     target: OfferTarget = msgspec.field(default_factory=OfferTarget)
+    # `title` and `text` are in `language`; `texts` adds the other languages.
+    language: Language = "en"
+    texts: dict[Language, OfferText] = msgspec.field(default_factory=dict)
 
 
 class OfferSchedule(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -119,6 +164,9 @@ class OfferRead(msgspec.Struct, kw_only=True):
     recipients: int
     created_at: datetime
     updated_at: datetime
+    language: str = "en"
+    texts: dict[str, OfferText] = msgspec.field(default_factory=dict)
+    funnel: OfferFunnel | None = None  # for the offer's author (managers, admins)
 
 
 class AudiencePreview(msgspec.Struct, kw_only=True):

@@ -7,14 +7,17 @@ from uuid import UUID
 
 import structlog
 
-from backend.accounts.principal import Principal
+from backend.accounts.principal import Principal, Role
+from backend.accounts.repository import get_session_family as session_family
+from backend.accounts.service import LOGOUT_HOOKS
 from backend.accounts.tables import User
 from backend.db import write_transaction
-from backend.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from backend.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from backend.history.recorder import record_event
 from backend.settings import Settings
 from notifications import repository as repo
 from notifications.core import utcnow
+from notifications.endpoints import check_endpoint
 from notifications.keys import vapid_keys
 from notifications.schemas import (
     NotificationRead,
@@ -31,12 +34,12 @@ log = structlog.get_logger(__name__)
 Report = Literal["displayed", "clicked", "read"]
 
 
-def vapid_public_key(settings: Settings) -> VapidPublicKey:
-    """The `applicationServerKey` the PWA subscribes with."""
-    return VapidPublicKey(public_key=vapid_keys(settings).application_server_key)
+async def vapid_public_key(settings: Settings) -> VapidPublicKey:
+    """The `applicationServerKey` the PWA subscribes with: the key every worker signs with."""
+    return VapidPublicKey(public_key=(await vapid_keys(settings)).application_server_key)
 
 
-def _checked(data: SubscriptionCreate) -> tuple[str, str, str]:
+def _checked(data: SubscriptionCreate, allow_private: bool) -> tuple[str, str, str]:
     """(endpoint or token, p256dh, auth), or ValidationFailed naming the bad field."""
     if data.kind == "fcm":
         if not data.token:
@@ -52,31 +55,60 @@ def _checked(data: SubscriptionCreate) -> tuple[str, str, str]:
             errors=[FieldError(missing, "required", "required")],
         )
     try:
+        check_endpoint(data.endpoint, allow_private=allow_private)
+    except ValueError as error:
+        raise ValidationFailed(
+            detail=f"The push endpoint is refused: {error}.",
+            errors=[FieldError("endpoint", str(error), "endpoint_not_allowed")],
+        ) from None
+    try:
         WebPushSubscription(data.endpoint, data.keys.p256dh, data.keys.auth).check()
     except ValueError as error:
         field = "endpoint" if "endpoint" in str(error) else "keys"
         raise ValidationFailed(detail=str(error), errors=[FieldError(field, str(error))]) from None
-    if not data.endpoint.startswith("https://") and not data.endpoint.startswith("http://127."):
-        # Real push services are https; plain http is only allowed for local fakes.
-        raise ValidationFailed(
-            detail="A push endpoint must be an https URL.",
-            errors=[FieldError("endpoint", "must be https")],
-        )
     return data.endpoint, data.keys.p256dh, data.keys.auth
 
 
-async def subscribe(principal: Principal, data: SubscriptionCreate) -> SubscriptionRead:
-    """Register this device; the same endpoint again moves it to the caller, never duplicates."""
-    endpoint, p256dh, auth = _checked(data)
+async def subscribe(
+    settings: Settings, principal: Principal, data: SubscriptionCreate
+) -> SubscriptionRead:
+    """Register this device; the same endpoint again renews it, never duplicates.
+
+    An endpoint another user holds answers 409 and stays theirs: it is never moved silently.
+    The browser proves it is that device by subscribing afresh (a new endpoint; the old one
+    then answers 410 and the worker drops it), and logging out removes the subscriptions
+    the session registered, so a shared device changes hands cleanly either way.
+    """
+    endpoint, p256dh, auth = _checked(data, settings.push_allow_private_endpoints)
     now = utcnow()
+    family = await session_family(principal.session_id) or ""
     async with write_transaction():
+        holder = await repo.get_subscription_by_endpoint(endpoint)
+        if holder is not None and holder["user"] != principal.user_id:
+            raise Conflict(
+                detail=(
+                    "This push endpoint is registered to another account. Unsubscribe in the "
+                    "browser and subscribe again to get an endpoint of your own."
+                ),
+                errors=[FieldError("endpoint", "registered to another account", "taken")],
+            )
         sid = await repo.upsert_subscription(
-            principal.user_id, data.kind, endpoint, p256dh, auth, data.device, now
+            principal.user_id, data.kind, endpoint, p256dh, auth, data.device, now, family
         )
     log.info("push.subscribed", kind=data.kind, user=str(principal.user_id))
     row = await repo.get_subscription_by_endpoint(endpoint)
     assert row is not None and row["id"] == sid
     return repo.to_subscription_read(row)
+
+
+async def forget_devices_of_session(principal: Principal) -> None:
+    """Logout hook: drop the push subscriptions this login registered (same transaction)."""
+    family = await session_family(principal.session_id)
+    if family:
+        await repo.delete_subscriptions_of_family(principal.user_id, family)
+
+
+LOGOUT_HOOKS.append(forget_devices_of_session)
 
 
 async def list_subscriptions(principal: Principal) -> list[SubscriptionRead]:
@@ -108,7 +140,7 @@ async def list_inbox(
     )
 
 
-_HISTORY_KIND = {"displayed": "offer_opened", "clicked": "offer_clicked"}
+_HISTORY_KIND = {"displayed": "offer_opened", "clicked": "offer_clicked", "read": "offer_read"}
 
 
 async def report(
@@ -156,7 +188,7 @@ async def report(
 
 async def set_offers_opt_in(principal: Principal, opted_in: bool) -> OptInState:
     """A customer user opts in to (or out of) offers; kept in their preferences."""
-    if principal.role != "customer":
+    if principal.role != Role.CUSTOMER:
         raise PermissionDenied(detail="Only customer accounts opt in to offers.")
     async with write_transaction():
         row = await User.select(User.preferences).where(User.id == principal.user_id).first()

@@ -3,9 +3,9 @@
 from piccolo.columns import (
     JSON,
     UUID,
+    Bytea,
     ForeignKey,
     Integer,
-    Numeric,
     OnDelete,
     Text,
     Timestamptz,
@@ -18,6 +18,7 @@ from backend.accounts.tables import User
 from backend.base import SyncedColumns
 from backend.catalogue.tables import Product
 from backend.customers.tables import Customer
+from backend.decimals import ExactNumeric
 from backend.territories.tables import Region
 
 
@@ -32,9 +33,20 @@ class PushSubscription(Table, tablename="push_subscription"):
     p256dh = Varchar(length=200, default="")
     auth = Varchar(length=64, default="")
     device = Varchar(length=200, default="")
+    # The login (session family) that registered it: logging out there removes it.
+    session_family = Varchar(length=64, default="", index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     last_sent_at = Timestamptz(null=True, default=None)
+
+
+class VapidKey(Table, tablename="vapid_key"):
+    """The server's VAPID private key, made once by whichever process needs it first, so
+    every process and host signs with the key the API hands out (id is always 1)."""
+
+    id = Integer(primary_key=True)
+    private_pem = Text()
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class Offer(SyncedColumns, Table, tablename="offer"):
@@ -43,8 +55,8 @@ class Offer(SyncedColumns, Table, tablename="offer"):
     title = Varchar(length=120)
     text = Text(default="")
     product = ForeignKey(references=Product, null=True, default=None)
-    price = Numeric(digits=(14, 4), null=True, default=None)
-    discount_pct = Numeric(digits=(5, 2), null=True, default=None)
+    price = ExactNumeric(digits=(14, 4), null=True, default=None)
+    discount_pct = ExactNumeric(digits=(5, 2), null=True, default=None)
     currency = Varchar(length=3, default="EUR")
     image_url = Varchar(length=500, default="")
     valid_from = Timestamptz(null=True, default=None)
@@ -59,6 +71,21 @@ class Offer(SyncedColumns, Table, tablename="offer"):
     author = ForeignKey(references=User, null=False)
     region = ForeignKey(references=Region, null=True, default=None, index=True)
     recipients = Integer(default=0)
+    # The language of title and text; `texts` holds the other languages:
+    # {"ru": {"title": ..., "text": ...}, ...}. A customer gets their locale's, else these.
+    language = Varchar(length=2, default="en")
+    texts = JSON(default={})
+
+
+class OfferImage(Table, tablename="offer_image"):
+    """An offer's picture, converted to JPEG and resized on upload (notifications/offer_images)."""
+
+    id = UUID(primary_key=True)
+    data = Bytea()
+    width = Integer(default=0)
+    height = Integer(default=0)
+    author = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class Notification(SyncedColumns, Table, tablename="notification"):

@@ -30,6 +30,7 @@ import aiohttp
 from cryptography.hazmat.primitives.asymmetric import ec
 from pywebpush import WebPusher, WebPushException
 
+from notifications.endpoints import NonPublicAddress, check_endpoint, resolver
 from notifications.payload import MAX_PLAINTEXT, PayloadTooLarge
 from notifications.vapid import (
     DEFAULT_LIFETIME_SECONDS,
@@ -172,8 +173,11 @@ class WebPushSender:
         timeout: float = 10.0,
         max_connections: int = 100,
         token_lifetime: int = DEFAULT_LIFETIME_SECONDS,
+        allow_private: bool = False,
     ) -> None:
         self._keys = keys
+        # Off: endpoints must be https on public hosts, checked again when connecting.
+        self._allow_private = allow_private
         self._subject = check_subject(subject)
         self._token_lifetime = token_lifetime
         # A hung push service must not hold a worker slot for ever: the whole request is bounded.
@@ -198,7 +202,9 @@ class WebPushSender:
         # Created on first use so it binds to the event loop the worker actually runs.
         if self._session is None:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._max_connections),
+                connector=aiohttp.TCPConnector(
+                    limit=self._max_connections, resolver=resolver(self._allow_private)
+                ),
                 timeout=self._timeout,
             )
         return self._session
@@ -230,6 +236,7 @@ class WebPushSender:
             raise ValueError("ttl must be zero or more seconds")
         endpoint = subscription.endpoint
         try:
+            check_endpoint(endpoint, allow_private=self._allow_private)
             authorization = self._authorization(endpoint)
         except ValueError as error:  # an endpoint that is no http(s) URL
             return SendResult(SendStatus.FAILED, endpoint, reason=f"invalid endpoint: {error}")
@@ -254,8 +261,10 @@ class WebPushSender:
         """Post a prepared message and classify the answer; never raises for HTTP trouble."""
         endpoint = prepared.endpoint
         try:
+            # No redirects: a push service never redirects, and following one would let a
+            # hostile endpoint send the worker to an address it was not allowed to reach.
             async with self._pool().post(
-                endpoint, data=prepared.body, headers=prepared.headers
+                endpoint, data=prepared.body, headers=prepared.headers, allow_redirects=False
             ) as response:
                 text = await response.text(errors="replace")
                 retry_after = response.headers.get("Retry-After")
@@ -264,6 +273,10 @@ class WebPushSender:
             return SendResult(SendStatus.FAILED, endpoint, reason=f"invalid endpoint: {error}")
         except TimeoutError:
             return SendResult(SendStatus.RETRY, endpoint, reason="timeout")
+        except aiohttp.ClientConnectorError as error:
+            if isinstance(error.os_error, NonPublicAddress):
+                return SendResult(SendStatus.FAILED, endpoint, reason=str(error.os_error))
+            return SendResult(SendStatus.RETRY, endpoint, reason=f"network: {type(error).__name__}")
         except aiohttp.ClientError as error:
             return SendResult(SendStatus.RETRY, endpoint, reason=f"network: {type(error).__name__}")
 

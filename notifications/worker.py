@@ -1,10 +1,13 @@
 """The notifications worker: claims due outbox rows, sends them, records the outcome at once.
 
-Sends run concurrently (bounded by a semaphore) over one pooled Web Push session and one FCM
-client. Each answer goes to a result writer that commits every outcome that arrived since its
-last commit in one transaction (a group commit), so a row is marked sent milliseconds after
-the push service's 201 without paying a commit per message. See outbox.py for the claim and
-the exactly-once argument. The reminder and offer schedulers tick inside the same loop.
+Sends run concurrently over one pooled Web Push session and one FCM client. Each answer goes
+to a result writer that commits every outcome that arrived since its last commit in one
+transaction (a group commit). A Web Push send keeps its slot (ROUNDS_PUSH_CONCURRENCY of
+them) from the POST until its outcome is committed, so at any moment at most that many
+messages of a worker have been accepted by a push service without being recorded as sent:
+a worker killed with `kill -9` repeats at most that many (see outbox.py), however far the
+database lags behind the push service. The reminder and offer schedulers tick inside the
+same loop.
 
 Look-ahead. A row is claimed up to `push_lookahead_ms` before it is due; its payload is
 encrypted then and posted at its due time. Under a steady stream of due messages the CPU
@@ -41,14 +44,17 @@ class _ResultWriter:
     """Commits outcomes as they arrive, grouping whatever queued up during the last commit."""
 
     def __init__(self) -> None:
-        self._queue: asyncio.Queue[Outcome] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[Outcome, asyncio.Future[None]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
-    def put(self, outcome: Outcome) -> None:
-        self._queue.put_nowait(outcome)
+    def put(self, outcome: Outcome) -> asyncio.Future[None]:
+        """Queue an outcome; the future is done once its group commit has ended."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((outcome, done))
+        return done
 
     async def drain(self) -> None:
         await self._queue.join()
@@ -65,12 +71,14 @@ class _ResultWriter:
             while not self._queue.empty():
                 group.append(self._queue.get_nowait())
             try:
-                await write_outcomes(group)
+                await write_outcomes([outcome for outcome, _ in group])
             except Exception:
                 # The lease brings unrecorded rows back; a later worker re-sends them.
                 log.exception("push.outcome_write_failed", count=len(group))
             finally:
-                for _ in group:
+                for _, done in group:
+                    if not done.done():
+                        done.set_result(None)
                     self._queue.task_done()
 
 
@@ -114,9 +122,7 @@ class Worker:
     ) -> None:
         self.settings = settings
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
-        self.webpush = webpush or WebPushSender(
-            vapid_keys(settings), settings.vapid_subject, max_connections=settings.push_concurrency
-        )
+        self._webpush = webpush  # None: made on entry, with the database's VAPID key
         self.fcm = fcm if fcm is not None else _fcm_sender(settings)
         self.backoff = backoff or Backoff(max_attempts=settings.push_max_attempts)
         self.clock = clock
@@ -125,7 +131,20 @@ class Worker:
         self._writer = _ResultWriter()
         self.sent = 0
 
+    @property
+    def webpush(self) -> WebPushSender:
+        if self._webpush is None:
+            raise RuntimeError("use the worker inside `async with`")
+        return self._webpush
+
     async def __aenter__(self) -> Worker:
+        if self._webpush is None:
+            self._webpush = WebPushSender(
+                await vapid_keys(self.settings),
+                self.settings.vapid_subject,
+                max_connections=self.settings.push_concurrency,
+                allow_private=self.settings.push_allow_private_endpoints,
+            )
         self._writer.start()
         return self
 
@@ -215,9 +234,11 @@ class Worker:
             self._record(row, prepared)
             return
         await self._until(row.send_at)
+        # The slot is held until the outcome is committed, not just until the answer: this
+        # bounds the messages a push service accepted that a crash would send again.
         async with self._slots:
             result = await self.webpush.post(prepared)
-        self._record(row, result)
+            await self._record(row, result)
 
     async def _send_fcm(self, rows: list[Claimed]) -> None:
         await self._until(rows[-1].send_at)
@@ -241,10 +262,12 @@ class Worker:
             for row in rows
         ]
         results = await self.fcm.send(messages)
-        for row, result in zip(rows, results, strict=True):
-            self._record(row, result)
+        await asyncio.gather(
+            *[self._record(row, result) for row, result in zip(rows, results, strict=True)]
+        )
 
-    def _record(self, row: Claimed, result: SendResult) -> None:
+    def _record(self, row: Claimed, result: SendResult) -> asyncio.Future[None]:
+        """Queue the outcome of a send; await the result to wait for its commit."""
         outcome = self._outcome(row, result)
         if outcome.status == SENT:
             self.sent += 1
@@ -252,7 +275,7 @@ class Worker:
             log.info(
                 "push.not_sent", delivery=str(row.id), status=outcome.status, error=outcome.error
             )
-        self._writer.put(outcome)
+        return self._writer.put(outcome)
 
     async def process(self, rows: list[Claimed]) -> None:
         """Send a claimed batch; outcomes are queued to the writer as each answer arrives."""

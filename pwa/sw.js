@@ -1,17 +1,20 @@
 // The service worker only routes events to named strategies (sw/strategies.js).
 // Bump VERSION whenever any shell file changes: it names the cache and triggers the update.
 
-import { CACHE_PREFIX, SHELL } from './sw/shell.js';
+import { CACHE_PREFIX, ENGINE_RUNTIME_CACHE, ENGINE_RUNTIME_PREFIX, SHELL } from './sw/shell.js';
 import { appShell, backgroundSync, cacheFirst, dropOldCaches, precache, routeFor } from './sw/strategies.js';
 import { onNotificationClick, onPush, onPushMessage } from './sw/push.js';
 
-const VERSION = 2;
+const VERSION = 6;
 const CACHE = `${CACHE_PREFIX}${VERSION}`;
-const STRATEGIES = { appShell, cacheFirst };
+// The PDF engine's runtime is kept across app versions (sw/shell.js ENGINE_RUNTIME_CACHE).
+const STRATEGIES = { appShell, cacheFirst, engineRuntime: (request) => cacheFirst(request, ENGINE_RUNTIME_CACHE) };
 
 self.addEventListener('install', (e) => e.waitUntil(precache(CACHE, SHELL)));
 
-self.addEventListener('activate', (e) => e.waitUntil(dropOldCaches(CACHE_PREFIX, CACHE).then(() => self.clients.claim())));
+self.addEventListener('activate', (e) => e.waitUntil(
+  Promise.all([dropOldCaches(CACHE_PREFIX, CACHE), dropOldCaches(ENGINE_RUNTIME_PREFIX, ENGINE_RUNTIME_CACHE)])
+    .then(() => self.clients.claim())));
 
 self.addEventListener('fetch', (e) => {
   const name = routeFor(e.request);

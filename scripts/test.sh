@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: lint, type check, unit + API + integration tests on
-# SQLite, the database tests again on PostgreSQL, then the browser tests in Chromium.
+# SQLite (and the PWA's own node tests), the database tests again on PostgreSQL, then the
+# browser tests in Chromium.
+# Tests marked `slow` run here too; only `make test-fast` leaves them out.
 #
 #   ROUNDS_TEST_POSTGRES_URL  PostgreSQL for the second run
 #                             (default postgres://postgres@127.0.0.1:5432/test)
@@ -13,11 +15,14 @@ PG_URL="${ROUNDS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 failed=()
 
 # pytest exits 5 when a selection holds no test: that is not a failure of the suite.
+# Each run prints its wall time: the README's test timings come from these lines.
 run_pytest() {
   local label="$1"; shift
   echo "=== $label"
+  local start=$SECONDS
   "$BIN/pytest" "$@"
   local rc=$?
+  echo "=== $label: $((SECONDS - start)) s"
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then failed+=("$label (exit $rc)"); fi
 }
 
@@ -26,6 +31,9 @@ echo "=== lint (ruff)"
 
 echo "=== type check (mypy)"
 "$BIN/mypy" backend sync geo notifications || failed+=("mypy")
+
+echo "=== PWA unit tests (node --test pwa/test/)"
+(cd pwa && node --test test/) || failed+=("PWA unit tests")
 
 run_pytest "unit, API and integration tests on SQLite" -q -m "not e2e" -p no:cacheprovider
 

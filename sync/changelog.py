@@ -39,6 +39,7 @@ from uuid import UUID
 import msgspec
 
 from backend.db import current_engine, is_sqlite
+from sync.collections import UnknownCollection, is_registered
 from sync.tables import SyncChange
 
 Op = Literal["put", "del"]
@@ -146,34 +147,27 @@ async def _sqlite_txid(transaction: object) -> int:
     return txid
 
 
-async def _user_regions(user_id: UUID) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """A user's region before (as its previous entry recorded it) and now.
-
-    Managers see their region's users, so a user moved to another region must leave the old
-    manager's device: the pull needs to know where the user came from.
-    """
-    from backend.accounts.tables import User
-
-    now = await User.select(User.region).where(User.id == user_id)
+async def _scope_before(collection: str, row_id: UUID) -> Any:
+    """Where a row was as its previous entry recorded it (scope_to), pending ones included."""
     batch = _batch.get()
     pending = [
         args[5]
         for _, args in (batch.changes if batch else [])
-        if args[0] == "users" and args[1] == str(user_id)
+        if args[0] == collection and args[1] == str(row_id)
     ]
     if pending:
         was = pending[-1]
     else:
         before = await SyncChange.raw(
-            "SELECT scope_to FROM sync_change WHERE collection = 'users' AND row_id = {} "
+            "SELECT scope_to FROM sync_change WHERE collection = {} AND row_id = {} "
             "ORDER BY txid DESC, seq DESC LIMIT 1",
-            db_uuid(user_id),
+            collection,
+            db_uuid(row_id),
         )
         was = before[0]["scope_to"] if before else None
     if isinstance(was, str):
         was = json.loads(was)
-    region = now[0]["region"] if now else None
-    return was, {"region": region}
+    return was
 
 
 def db_uuid(value: UUID) -> Any:
@@ -190,18 +184,25 @@ async def record_change(
     scope_from: dict[str, Any] | None = None,
     scope_to: dict[str, Any] | None = None,
     row: dict[str, Any] | None = None,
+    track_scope: bool = False,
 ) -> None:
     """Append one change; must run inside the write transaction of the change itself.
 
     Call it after the row was written: merged collections read the row back to note which
     fields this version changed, unless `row` gives the whole row as written (a create).
+    With `track_scope`, scope_from is taken from the row's previous entry (where it was).
+    A collection no area registered is refused: pull could not serve its entries.
     """
     engine = current_engine()
     transaction = engine.current_transaction.get()
     if transaction is None:
         raise RuntimeError("record_change must run inside the writing transaction")
-    if collection == "users" and scope_to is None:
-        scope_from, scope_to = await _user_regions(row_id)
+    if not is_registered(collection):
+        raise UnknownCollection(
+            f"No area registered the sync collection {collection!r}: pull would drop the change."
+        )
+    if track_scope and scope_from is None:
+        scope_from = await _scope_before(collection, row_id)
     args = [
         collection,
         str(row_id),

@@ -9,12 +9,14 @@ read from there until the push writes them.
 
 from __future__ import annotations
 
+import uuid as _uuid
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from backend.db import is_sqlite
+from backend.principal import Principal, Role
 from sync.changelog import current_batch, db_uuid
 from sync.collections import COLLECTIONS
 from sync.tables import SyncFieldState
@@ -32,6 +34,20 @@ _UPDATE = (
 _SKIP = {"id", "version", "created_at", "updated_at", "next_visit_due_at", "last_visit_at"}
 
 
+# Field versions are kept of the whole row, internal fields included: read as the system.
+SYSTEM = Principal(
+    user_id=_uuid.UUID(int=0),
+    session_id="",
+    role=Role.ADMIN,
+    email="",
+    name="system",
+    region_id=None,
+    distributor_id=None,
+    customer_id=None,
+    territory_ids=frozenset(),
+)
+
+
 async def current_fields(
     collection: str, row_id: UUID, row: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], int] | None:
@@ -45,7 +61,7 @@ async def current_fields(
         )
     if row is None:
         return None
-    wire = msgspec.to_builtins((await coll.to_wire([row]))[0])
+    wire = msgspec.to_builtins((await coll.to_wire([row], SYSTEM))[0])
     return {k: v for k, v in wire.items() if k not in _SKIP}, int(row["version"])
 
 

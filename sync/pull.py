@@ -35,13 +35,10 @@ from uuid import UUID
 
 import msgspec
 
-from backend.accounts.principal import Principal
-from backend.customers.tables import Customer
 from backend.db import current_engine, is_sqlite
-from backend.scope import customer_in_scope
-from backend.territories.tables import Distributor
+from backend.principal import Principal
 from sync import ordering
-from sync.collections import CLOSURE, COLLECTIONS, ORDER, Collection
+from sync.collections import CLOSURE, COLLECTIONS, ORDER, Collection, price_list_fact
 from sync.cursor import CursorState, Scope, decode_cursor, encode_cursor
 from sync.state import ensure_state, load_state
 
@@ -79,37 +76,21 @@ class Page:
 
 async def scope_of(principal: Principal) -> Scope:
     """The facts that decide what this principal sees (compared with the cursor's)."""
-    price_list = ""
-    if principal.role in ("customer", "distributor"):
-        price_list = await _own_price_list(principal)
     return Scope(
         role=principal.role,
         region=str(principal.region_id or ""),
         distributor=str(principal.distributor_id or ""),
         customer=str(principal.customer_id or ""),
         territories=tuple(sorted(str(t) for t in principal.territory_ids)),
-        price_list=price_list,
+        price_list=await price_list_fact(principal),
     )
 
 
-async def _own_price_list(principal: Principal) -> str:
-    if principal.role == "customer" and principal.customer_id:
-        row = await Customer.select(Customer.price_list).where(Customer.id == principal.customer_id)
-    elif principal.distributor_id:
-        row = await Distributor.select(Distributor.price_list).where(
-            Distributor.id == principal.distributor_id
-        )
-    else:
-        return ""
-    return str(row[0]["price_list"] or "") if row else ""
-
-
 async def _condition_then(coll: Collection, who: Principal, scope: Scope) -> Any | None:
-    """A collection's condition for the scope a device was given before: the price list a
-    customer or distributor read then is in the cursor (the database only knows today's)."""
-    if coll.name == "price_lists" and scope.role in ("customer", "distributor"):
-        table = coll.table
-        return table.id == UUID(scope.price_list) if scope.price_list else table.id.is_null()
+    """A collection's rule for the scope a device was given before (some facts, such as the
+    price list a customer or distributor read then, are in the cursor, not the database)."""
+    if coll.condition_then is not None:
+        return await coll.condition_then(who, scope)
     return await coll.condition(who)
 
 
@@ -288,9 +269,6 @@ async def _snapshot_page(
         if room <= 0 or size >= PAGE_BYTES:
             nxt = msgspec.structs.replace(cur, phase=phase, coll=ci, last_id=last)
             return out, nxt, True
-        if coll.empty:
-            ci, last = ci + 1, ""
-            continue
         table = coll.table
         after = table.id > UUID(last) if last else None
         who = old if phase == 0 else principal
@@ -325,7 +303,7 @@ async def _snapshot_page(
                     out.append(enc)
                     size += len(enc)
         else:
-            for r, wire in zip(rows, await coll.to_wire(rows), strict=True):
+            for r, wire in zip(rows, await coll.to_wire(rows, principal), strict=True):
                 enc = _put(coll.name, r, wire)
                 out.append(enc)
                 size += len(enc)
@@ -357,7 +335,13 @@ MAX_MOVES = 16
 
 
 def _is_move(e: dict[str, Any]) -> bool:
-    return e["collection"] == "customers" and bool(e["scope_from"] or e["scope_to"])
+    """An entry that moved an anchor row (a customer) and so its closure."""
+    coll = COLLECTIONS.get(e["collection"])
+    return coll is not None and coll.anchor and bool(e["scope_from"] or e["scope_to"])
+
+
+def _has_scope(e: dict[str, Any]) -> bool:
+    return bool(e["scope_from"] or e["scope_to"])
 
 
 def _cap_moves(page: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
@@ -428,11 +412,14 @@ async def _closure_page(
                 .output(load_json=True)
             )
             encoded = [
-                _put(coll.name, r, w) for r, w in zip(rows, await coll.to_wire(rows), strict=True)
+                _put(coll.name, r, w)
+                for r, w in zip(rows, await coll.to_wire(rows, principal), strict=True)
             ]
         else:
             rows = await table.select(table.id).where(where).order_by(table.id).limit(room)
-            encoded = [_del(coll.name, r["id"]) for r in rows]
+            # Rows the user still reads by another rule (a distributor's own quotes) stay.
+            kept = await _still_visible(coll, principal, [r["id"] for r in rows])
+            encoded = [_del(coll.name, r["id"]) for r in rows if r["id"] not in kept]
         out += encoded
         size += sum(map(len, encoded))
         if len(rows) < room:
@@ -441,6 +428,20 @@ async def _closure_page(
             last = str(rows[-1]["id"])
     nxt = msgspec.structs.replace(cur, pending=tuple(pending), pcoll=ci, plast=last)
     return out, nxt, True
+
+
+async def _still_visible(coll: Collection, principal: Principal, ids: list[Any]) -> set[Any]:
+    cond = await coll.condition(principal)
+    if not ids:
+        return set()
+    if cond is None:
+        return set(ids)
+    table = coll.table
+    return {
+        r["id"]
+        for part in _chunks(ids)
+        for r in await table.select(table.id).where(_where(cond, table.id.is_in(part)))
+    }
 
 
 async def _visible_rows(
@@ -483,34 +484,26 @@ async def _visible_rows(
     return rows, visible
 
 
-def _had_user(principal: Principal, entry: dict[str, Any]) -> bool:
-    """Whether a user row that is out of scope now may have been in it before this change.
-
-    User entries carry the region the user came from (sync/changelog.py); without it (an
-    older entry) a manager is sent the del anyway: harmless for a device without the row.
-    """
-    if principal.role != "manager":
-        return False
-    was = entry["scope_from"]
-    return was is None or was.get("region") == str(principal.region_id)
-
-
 async def _expand(
     principal: Principal, page: list[dict[str, Any]]
 ) -> tuple[list[bytes], tuple[str, ...]]:
     """The changes a page of entries means for this principal now, and the closures of moved
     customers to send next ("+id" / "-id", in order)."""
     last_of: dict[tuple[str, str], dict[str, Any]] = {}
-    moves: dict[str, dict[str, Any]] = {}
+    # Every scope a moved customer passed through in this page (where it was before each move
+    # and where each move took it): a device that saw it in any of them and may not see it now
+    # gets the del, however many times it moved between two pulls.
+    moves: dict[str, list[dict[str, Any]]] = {}
     for e in page:
         coll = COLLECTIONS.get(e["collection"])
-        if coll is None or coll.empty:
+        if coll is None:
             continue
         key = (e["collection"], str(e["row_id"]))
         last_of.pop(key, None)
         last_of[key] = e  # re-inserted so its place is its last entry
-        if _is_move(e):
-            moves[str(e["row_id"])] = e
+        if _has_scope(e) and coll.was_visible is not None:
+            passed = moves.setdefault(f"{e['collection']}:{e['row_id']}", [])
+            passed += [s for s in (e["scope_from"], e["scope_to"]) if s]
     by_coll: dict[str, list[Any]] = {}
     for name, rid in last_of:
         by_coll.setdefault(name, []).append(UUID(rid))
@@ -522,36 +515,25 @@ async def _expand(
     wires: dict[tuple[str, Any], Any] = {}
     for name, (rows, visible) in loaded.items():
         shown = [r for r in rows.values() if r["id"] in visible and r["deleted_at"] is None]
-        for r, w in zip(shown, await COLLECTIONS[name].to_wire(shown), strict=True):
+        for r, w in zip(shown, await COLLECTIONS[name].to_wire(shown, principal), strict=True):
             wires[(name, r["id"])] = w
     out: list[bytes] = []
     pending: list[str] = []
-    for (name, rid), entry in last_of.items():
+    for (name, rid), _entry in last_of.items():
         rows, visible = loaded[name]
         row = rows.get(UUID(rid))
+        coll = COLLECTIONS[name]
+        scopes = moves.get(f"{name}:{rid}")
         if row is not None and row["deleted_at"] is None:
             if row["id"] in visible:
                 out.append(_put(name, row, wires[(name, row["id"])]))
-                if rid in moves:
+                if scopes is not None and coll.anchor:
                     pending.append("+" + rid)
-            elif rid in moves:
-                move = moves[rid]
-                was = {**(move["scope_from"] or {}), "id": rid}
-                if customer_in_scope(principal, was):
+            elif scopes is not None and coll.was_visible is not None:
+                if any(coll.was_visible(principal, {**was, "id": rid}) for was in scopes):
                     out.append(_del(name, rid))
-                    pending.append("-" + rid)
-            elif name == "users" and _had_user(principal, entry):
-                out.append(_del(name, rid))
+                    if coll.anchor:
+                        pending.append("-" + rid)
         elif row is None or row["id"] in visible:
             out.append(_del(name, rid))
     return out, tuple(pending)
-
-
-async def customer_scope_row(customer_id: UUID) -> dict[str, Any] | None:
-    return (
-        await Customer.select(
-            Customer.id, Customer.region, Customer.territory, Customer.distributor
-        )
-        .where(Customer.id == customer_id)
-        .first()
-    )

@@ -17,27 +17,47 @@ timeout) rolls the whole push back and consumes nothing: the caller answers 503 
 Retry-After. One transaction per push (instead of one per mutation) is what makes a push
 of 100 cost one commit; the price is that a long push holds the PostgreSQL pull horizon
 back for its duration, which readers see as a short delay, never as a missed change.
+
+A mutation is judged on its own, so one bad mutation never jams a device's queue: text with
+control characters (NUL and the other C0 codes but tab, newline and CR) or numbers no
+column can hold are refused up front, naming the field; a value the database itself refuses
+(a data or integrity error, told by SQLSTATE or exception class) is refused like a
+DomainError, on the fast path by the guarded redo and there by rolling back to the
+mutation's savepoint; a `mid` repeated inside one batch counts once, the repeat is refused.
+All of these are `rejected` and consumed. Only temporary faults (backend.db
+`is_temporary_fault`) answer 503 and consume nothing.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 from uuid import UUID
 
 import msgspec
 import structlog
 
-from backend.accounts.principal import Principal
-from backend.db import current_engine, is_sqlite, write_transaction
+from backend.db import (
+    current_engine,
+    is_data_error,
+    is_sqlite,
+    is_temporary_fault,
+    temporary_cause,
+    write_transaction,
+)
 from backend.errors import (
     DomainError,
+    FieldError,
     Gone,
     PayloadTooLarge,
     PermissionDenied,
     TemporarilyUnavailable,
+    ValidationFailed,
 )
+from backend.numbering import device_code
+from backend.principal import Principal
+from backend.texts import localise_problem
 from sync import appliers, changelog
+from sync.devices import note_push
 from sync.pull import stream_cursor
 from sync.schemas import (
     MAX_MUTATIONS,
@@ -55,21 +75,100 @@ log = structlog.get_logger(__name__)
 
 def is_temporary(exc: BaseException) -> bool:
     """Database trouble that may pass: retry later rather than consume the mutation."""
-    if isinstance(exc, sqlite3.OperationalError | ConnectionError | TimeoutError | OSError):
-        return True
-    try:
-        import asyncpg
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(
-        exc,
-        asyncpg.PostgresConnectionError
-        | asyncpg.InterfaceError
-        | asyncpg.TooManyConnectionsError
-        | asyncpg.SerializationError
-        | asyncpg.DeadlockDetectedError
-        | asyncpg.QueryCanceledError
-        | asyncpg.CannotConnectNowError,
+    return is_temporary_fault(exc)
+
+
+# C0 control characters but tab, newline and carriage return: no text field holds them, and
+# PostgreSQL cannot store NUL at all.
+_CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"}
+_CONTROL_TABLE = {ord(c): None for c in _CONTROL}
+# The widest integer a column holds (bigint; SQLite's INTEGER).
+_MAX_INT = 2**63 - 1
+
+
+def _text_problem(text: str) -> tuple[str, str] | None:
+    if text.translate(_CONTROL_TABLE) != text:
+        first = next(c for c in text if c in _CONTROL)
+        return f"holds a control character (U+{ord(first):04X})", "control-character"
+    return None  # lone surrogates never get here: the JSON decoder refuses them (400)
+
+
+def _value_problems(value: Any, path: str, found: list[FieldError]) -> None:
+    """Field errors for text and numbers in a mutation's fields that no column can hold."""
+    if isinstance(value, str):
+        problem = _text_problem(value)
+        if problem:
+            found.append(FieldError(path, *problem))
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not -_MAX_INT - 1 <= value <= _MAX_INT:
+            found.append(FieldError(path, "is a number out of range", "out-of-range"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = str(key)
+            if _text_problem(name):
+                found.append(
+                    FieldError(path, "has a field name with a control character", "invalid-name")
+                )
+                continue
+            _value_problems(item, f"{path}.{name}", found)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _value_problems(item, f"{path}.{i}", found)
+
+
+def invalid_fields(m: Mutation) -> list[FieldError]:
+    """What in a mutation's fields no column could store, each with its path (`fields.notes`)."""
+    found: list[FieldError] = []
+    _value_problems(m.fields, "fields", found)
+    return found
+
+
+# SQLSTATE (PostgreSQL class 22) -> what the user is told about a value the database refused.
+_REFUSED_BY_STATE = {
+    "22003": ("a number is out of range", "out-of-range"),
+    "22008": ("a date or time is out of range", "out-of-range"),
+    "22007": ("a date or time is not valid", "invalid-format"),
+    "22001": ("a text is too long", "too-long"),
+    "22021": ("a text holds characters the database cannot store", "invalid-text"),
+    "22P05": ("a text holds characters the database cannot store", "invalid-text"),
+    "22P02": ("a value is not in the expected form", "invalid-format"),
+}
+
+
+def _data_refusal(mid: int, exc: BaseException) -> MutationResult:
+    """`rejected` for a value the database (or the conversion to it) refused: permanent."""
+    state = str(getattr(exc, "sqlstate", "") or "")
+    if state in _REFUSED_BY_STATE:
+        message, code = _REFUSED_BY_STATE[state]
+    elif state.startswith("23") or type(exc).__name__ == "IntegrityError":
+        message, code = "a value breaks a rule of the database", "constraint"
+    elif isinstance(exc, OverflowError):
+        message, code = "a number or date is out of range", "out-of-range"
+    else:
+        message, code = "a value was refused by the database", "invalid-value"
+    log.info("sync.push_value_refused", mid=mid, error=type(exc).__name__, sqlstate=state)
+    return MutationResult(
+        mid=mid,
+        status="rejected",
+        error=MutationError(
+            code="value-refused",
+            detail=f"The mutation was refused: {message}.",
+            errors=[FieldError("fields", message, code).as_dict()],
+        ),
+    )
+
+
+def _repeated(mid: int) -> MutationResult:
+    return MutationResult(
+        mid=mid,
+        status="rejected",
+        error=MutationError(
+            code="repeated-mid",
+            detail=f"mid {mid} appears more than once in this push; the first one counts.",
+            errors=[FieldError("mid", "repeated in this push", "repeated-mid").as_dict()],
+        ),
     )
 
 
@@ -143,12 +242,26 @@ async def _store(client_id: UUID, results: list[MutationResult]) -> None:
             for r in results
         )
     )
-    await SyncClient.update({SyncClient.last_mid: results[-1].mid}).where(
-        SyncClient.client_id == client_id
-    )
+    rejected = sum(1 for r in results if r.status == "rejected")
+    values: dict[Any, Any] = {SyncClient.last_mid: results[-1].mid}
+    if rejected:
+        values[SyncClient.rejected] = SyncClient.rejected + rejected
+    await SyncClient.update(values).where(SyncClient.client_id == client_id)
 
 
 _result_json = msgspec.json.Encoder(decimal_format="string")
+
+
+def _in_language(result: MutationResult, locale: str | None) -> MutationResult:
+    """A refusal's reason and field messages in the user's language (codes stay as they are)."""
+    if result.error is None:
+        return result
+    body = localise_problem(
+        {"code": result.error.code, "detail": result.error.detail, "errors": result.error.errors},
+        locale,
+    )
+    error = msgspec.structs.replace(result.error, detail=body["detail"], errors=body["errors"])
+    return msgspec.structs.replace(result, error=error)
 
 
 def _refusal(mid: int, exc: DomainError) -> MutationResult:
@@ -169,11 +282,23 @@ class _Refused(Exception):
 
 async def _apply_one(principal: Principal, m: Mutation, *, guarded: bool) -> MutationResult:
     """One mutation; guarded, inside its own savepoint so a refusal undoes only its effects."""
+    invalid = invalid_fields(m)
+    if invalid:
+        return _refusal(
+            m.mid,
+            ValidationFailed(
+                detail="The mutation's fields hold values that cannot be stored.", errors=invalid
+            ),
+        )
     if not guarded:
         try:
             done = await appliers.apply(principal, m)
         except DomainError:
             raise _Refused from None
+        except Exception as exc:
+            if is_data_error(exc) and not temporary_cause(exc):
+                raise _Refused from exc
+            raise
     else:
         transaction = current_engine().current_transaction.get()
         assert transaction is not None
@@ -182,11 +307,18 @@ async def _apply_one(principal: Principal, m: Mutation, *, guarded: bool) -> Mut
         savepoint = await transaction.savepoint()
         try:
             done = await appliers.apply(principal, m)
-        except DomainError as exc:
+        except Exception as exc:
+            refused = isinstance(exc, DomainError) or (
+                is_data_error(exc) and not temporary_cause(exc)
+            )
+            if not refused:
+                raise
             await savepoint.rollback_to()
             if batch is not None and mark is not None:
                 batch.rollback(mark)  # its pending change-log entries vanish with its effects
-            return _refusal(m.mid, exc)
+            if isinstance(exc, DomainError):
+                return _refusal(m.mid, exc)
+            return _data_refusal(m.mid, exc)
         await savepoint.release()
     return MutationResult(
         mid=m.mid, status="applied", version=done.version, conflicts=done.conflicts
@@ -202,12 +334,22 @@ async def _apply_all(
         stored = await _stored(client_id, [m.mid for m in mutations if m.mid <= last])
         results: list[MutationResult] = []
         consumed: list[MutationResult] = []
+        seen: set[int] = set()
         for i, m in enumerate(mutations):
+            if m.mid in seen:  # the first occurrence counts
+                results.append(_repeated(m.mid))
+                continue
+            seen.add(m.mid)
             if m.mid <= last:
                 results.append(stored[m.mid])
                 continue
             if m.mid > last + 1:
-                results += [MutationResult(mid=x.mid, status="out_of_order") for x in mutations[i:]]
+                results += [
+                    _repeated(x.mid)
+                    if x.mid in seen and x is not m
+                    else MutationResult(mid=x.mid, status="out_of_order")
+                    for x in mutations[i:]
+                ]
                 break
             result = await _apply_one(principal, m, guarded=guarded)
             results.append(result)
@@ -235,12 +377,14 @@ async def push(principal: Principal, data: PushRequest, secret: str) -> PushResp
         raise PayloadTooLarge(detail=f"At most {MAX_MUTATIONS} mutations per push.")
     try:
         client = await register_client(principal, data.client_id)
+        await note_push(data.client_id, data.app_version, data.pending)
         # Taken before applying: a pull from here shows this push's effects.
         cursor = await stream_cursor(principal, secret)
         mutations = sorted(data.mutations, key=lambda m: m.mid)
-        results, last_mid = await apply_push(principal, data.client_id, mutations)
+        with device_code(int(client["code"])):  # its documents are numbered in its series
+            results, last_mid = await apply_push(principal, data.client_id, mutations)
     except Exception as exc:
-        if isinstance(exc, DomainError) or not is_temporary(exc):
+        if isinstance(exc, DomainError) or temporary_cause(exc) is None:
             raise
         log.warning("sync.push_unavailable", error=type(exc).__name__)
         raise TemporarilyUnavailable(
@@ -248,7 +392,7 @@ async def push(principal: Principal, data: PushRequest, secret: str) -> PushResp
         ) from exc
     log.info("sync.push_applied", client_code=client["code"], count=len(results))
     return PushResponse(
-        results=results,
+        results=[_in_language(r, principal.locale) for r in results],
         last_mid=last_mid,
         cursor=cursor,
         client_code=int(client["code"]),

@@ -26,6 +26,9 @@ class PushRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     client_id: UUID
     schema_version: Literal[1] = 1
     mutations: list[Mutation] = msgspec.field(default_factory=list)
+    # Optional device health report (protocol v1 stays valid without them).
+    app_version: Annotated[str, Meta(max_length=40)] | None = None
+    pending: Annotated[int, Meta(ge=0, le=1_000_000)] | None = None
 
 
 class MutationError(msgspec.Struct, kw_only=True, omit_defaults=True):

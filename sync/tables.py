@@ -2,9 +2,8 @@
 
 from piccolo.columns import JSON, UUID, BigInt, BigSerial, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
-
-from backend.accounts.tables import User
 
 
 class SyncChange(Table, tablename="sync_change"):
@@ -30,12 +29,26 @@ class SyncClient(Table, tablename="sync_client"):
     """An installed app: bound to the first user that pushes with it."""
 
     client_id = UUID(primary_key=True)
-    user = ForeignKey(references=User, null=False, index=True)
+    # Lazy: the engine imports no business area (the users table is the accounts area's).
+    user: ForeignKey = ForeignKey(
+        references=LazyTableReference("User", module_path="backend.accounts.tables"),
+        null=False,
+        index=True,
+    )
     # A short number unique per installed app, so its document numbers never collide.
     code = BigInt(unique=True)
     last_mid = BigInt(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
     last_seen_at = Timestamptz(default=TimestamptzNow())
+    # Device health (GET /api/devices): what the app last reported and when it last synced.
+    app_version = Varchar(length=40, default="")
+    pending = Integer(null=True, default=None)  # outbox entries waiting, as last reported
+    rejected = Integer(default=0)  # mutations of this client answered "rejected"
+    last_pull_at = Timestamptz(null=True, default=None)
+    last_push_at = Timestamptz(null=True, default=None)
+    # The change-log position (txid, seq) of the last cursor a pull gave it.
+    pulled_txid = BigInt(null=True, default=None)
+    pulled_seq = BigInt(null=True, default=None)
 
 
 class SyncResult(Table, tablename="sync_result"):

@@ -2,11 +2,14 @@
 
 Unset, the database tests run on a fresh SQLite file; set to postgres://…, they run on that
 database, whose public schema is dropped and rebuilt by the migrations at session start.
+Between tests only the tables a test wrote to are emptied (see `db`). The run's temporary
+folder (/tmp/rounds-test-*) is removed when pytest ends.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 _TMP = tempfile.mkdtemp(prefix="rounds-test-")
@@ -18,10 +21,15 @@ os.environ.setdefault("ROUNDS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("ROUNDS_LOG_JSON", "true")
 os.environ["ROUNDS_IN_PROCESS_WORKER"] = "false"
 os.environ["ROUNDS_PASSWORD_HASH"] = "fast"
+# A developer's .env must not reach the tests (nor the servers they start, which inherit this).
+os.environ["ROUNDS_ENV_FILE"] = ""
 # Nothing in the tests may reach a public service: outside services point at a closed port
 # unless a test starts a local fake and points the settings at it.
 os.environ["ROUNDS_GEOCODER_URL"] = "http://127.0.0.1:9"
 os.environ.pop("ROUNDS_OSRM_URL", None)
+# The local fake push services listen on http://127.0.0.1; tests of the public-host rule
+# turn this off for themselves.
+os.environ["ROUNDS_PUSH_ALLOW_PRIVATE_ENDPOINTS"] = "true"
 
 from collections.abc import AsyncIterator  # noqa: E402
 
@@ -31,8 +39,16 @@ from litestar import Litestar  # noqa: E402
 
 from backend import db as dbmod  # noqa: E402
 from backend.settings import get_settings  # noqa: E402
+from backend.wiring import install_sync  # noqa: E402
+
+install_sync()  # the areas' sync collections, as every entry point registers them
 
 IS_POSTGRES = get_settings().is_postgres
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove this run's temporary folder (SQLite files, keys, uploads: up to tens of MB)."""
+    shutil.rmtree(_TMP, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -73,17 +89,42 @@ def _data_tables() -> list[str]:
     return [t._meta.tablename for t in dbmod.all_tables()]
 
 
+async def _tables_with_rows(names: list[str]) -> list[str]:
+    """The tables holding at least one row, in one query (well under a millisecond)."""
+    probe = " UNION ALL ".join(
+        f"SELECT '{name}' AS name WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names
+    )
+    rows = await dbmod.current_engine().run_ddl(probe)
+    return [row["name"] for row in rows]
+
+
+# Sequences a test advanced go back to their start, as TRUNCATE … RESTART IDENTITY did.
+_RESTART_SEQUENCES = (
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+    "FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"
+)
+
+
 @pytest.fixture
 async def db(engine: None) -> AsyncIterator[None]:
-    """An empty database for each test."""
+    """An empty database for each test.
+
+    Only the tables the previous test wrote to are emptied, children before parents, with
+    DELETE: on PostgreSQL a TRUNCATE of all 31 tables took 0.7-1.1 s per test, the probe and
+    the DELETEs take milliseconds.
+    """
     eng = dbmod.current_engine()
     names = _data_tables()
+    dirty = set(await _tables_with_rows(names))
+    deletes = [f'DELETE FROM "{name}"' for name in reversed(names) if name in dirty]
     if IS_POSTGRES:
-        await eng.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        async with eng.pool.acquire() as connection:  # type: ignore[attr-defined]
+            # One round trip: the simple query protocol runs the statements as one transaction.
+            await connection.execute("; ".join([*deletes, _RESTART_SEQUENCES]))
     else:
         async with eng.transaction():
-            for name in reversed(names):
-                await eng.run_ddl(f"DELETE FROM {name}")
+            for statement in deletes:
+                await eng.run_ddl(statement)
             has_seq = await eng.run_ddl(
                 "SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'"
             )

@@ -403,15 +403,17 @@ async def make_route(rep: UUID, customers: list[UUID], *, day: Any = None) -> UU
     return rid
 
 
-async def make_offer(author: UUID, region: UUID | None, title: str = "Offer") -> UUID:
-    """A draft offer campaign of a region, change recorded."""
+async def make_offer(
+    author: UUID, region: UUID | None, title: str = "Offer", status: str = "draft"
+) -> UUID:
+    """An offer campaign of a region (a draft unless told), change recorded."""
     from backend.db import write_transaction
     from notifications.tables import Offer
     from sync.changelog import record_change
 
     oid = uuid4()
     async with write_transaction():
-        await Offer.insert(Offer(id=oid, title=title, author=author, region=region))
+        await Offer.insert(Offer(id=oid, title=title, author=author, region=region, status=status))
         await record_change("offers", oid, "put", user_id=author)
     return oid
 
@@ -423,3 +425,52 @@ async def make_inbox_entry(user: UUID, title: str = "Hello") -> UUID:
     nid = await enqueue_notification(user, "reminder", title, "body", "/", f"test-{uuid4()}")
     assert nid is not None
     return nid
+
+
+async def device_code(client: AsyncClient, headers: dict[str, str]) -> int:
+    """Register a new install for this user (an empty sync push); its client code."""
+    body = {"client_id": str(uuid4()), "schema_version": 1, "mutations": []}
+    r = await client.post("/api/sync/push", json=body, headers=headers)
+    assert r.status_code == 200, r.text
+    return int(r.json()["client_code"])
+
+
+async def upload_photo(
+    client: AsyncClient,
+    headers: dict[str, str],
+    *,
+    customer_id: UUID | None = None,
+    visit_id: UUID | None = None,
+) -> dict[str, Any]:
+    """A small JPEG through the resumable upload (one chunk); returns the photo's JSON."""
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, "JPEG")
+    data = out.getvalue()
+    body: dict[str, Any] = {
+        "id": str(uuid4()),
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "content_type": "image/jpeg",
+    }
+    if customer_id is not None:
+        body["customer_id"] = str(customer_id)
+    if visit_id is not None:
+        body["visit_id"] = str(visit_id)
+    r = await client.post("/api/uploads", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    r = await client.patch(
+        f"/api/uploads/{body['id']}",
+        content=data,
+        headers={
+            **headers,
+            "Content-Type": "application/offset+octet-stream",
+            "Upload-Offset": "0",
+        },
+    )
+    assert r.status_code == 200 and r.json()["complete"], r.text
+    return dict(r.json()["photo"])

@@ -8,9 +8,13 @@ from uuid import UUID
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from backend.accounts import service
+from backend.accounts import credentials, service
 from backend.accounts.schemas import (
+    CredentialIssued,
+    CredentialRequest,
+    InviteAccept,
     LoginRequest,
+    MeRead,
     MeUpdate,
     RefreshRequest,
     TokenPair,
@@ -36,8 +40,15 @@ class AuthController(Controller):
     async def login(
         self, data: JSONBody[LoginRequest], settings: SettingsDep, request: Request[Any, Any, Any]
     ) -> TokenPair:
+        # The peer address; behind a reverse proxy uvicorn's proxy headers put the client's
+        # there (uvicorn trusts X-Forwarded-For from FORWARDED_ALLOW_IPS, 127.0.0.1 by default).
+        address = request.client.host if request.client else ""
         return await service.login(
-            settings, data.email, data.password, request.headers.get("user-agent", "")
+            settings,
+            data.email,
+            data.password,
+            request.headers.get("user-agent", ""),
+            address=address,
         )
 
     @post(
@@ -55,6 +66,20 @@ class AuthController(Controller):
         )
 
     @post(
+        "/invite",
+        opt={"public": True},
+        summary="Set a password with a one-time invitation link and log in",
+        responses=problem_responses(400, 422),
+        status_code=200,
+    )
+    async def accept_invite(
+        self, data: JSONBody[InviteAccept], settings: SettingsDep, request: Request[Any, Any, Any]
+    ) -> TokenPair:
+        return await credentials.accept_invite(
+            settings, data.token, data.password, request.headers.get("user-agent", "")
+        )
+
+    @post(
         "/logout",
         summary="End this session (revokes its tokens)",
         responses=problem_responses(401),
@@ -69,15 +94,16 @@ class MeController(Controller):
     tags = ["auth"]
 
     @get("/", summary="The logged-in user", responses=problem_responses(401))
-    async def me(self, principal: PrincipalDep) -> UserRead:
-        return await service.get_user(principal, principal.user_id)
+    async def me(self, principal: PrincipalDep) -> MeRead:
+        return await service.get_me(principal)
 
     @patch(
         "/",
-        summary="Change your own name, language, time zone, phone or password",
+        summary="Change your own name, language, time zone, phone, password, quiet hours "
+        "and reminders",
         responses=problem_responses(400, 401, 422),
     )
-    async def update_me(self, principal: PrincipalDep, data: JSONBody[MeUpdate]) -> UserRead:
+    async def update_me(self, principal: PrincipalDep, data: JSONBody[MeUpdate]) -> MeRead:
         return await service.update_me(principal, data)
 
 
@@ -108,6 +134,18 @@ class UserController(Controller):
         self, principal: PrincipalDep, user_id: FromPath[UUID], data: JSONBody[UserUpdate]
     ) -> UserRead:
         return await service.update_user(principal, user_id, data)
+
+    @post(
+        "/{user_id:uuid}/credentials",
+        summary="Give a user a one-time invitation link or a temporary password "
+        "(a temporary password replaces the old one and ends their sessions)",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def issue_credentials(
+        self, principal: PrincipalDep, user_id: FromPath[UUID], data: JSONBody[CredentialRequest]
+    ) -> CredentialIssued:
+        return await credentials.issue(principal, user_id, data.kind)
 
     @delete(
         "/{user_id:uuid}",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from backend.accounts.schemas import UserRead
+from backend.accounts.preferences import preferences_of
+from backend.accounts.schemas import HomeBase, UserRead
 from backend.accounts.tables import LoginThrottle, RepTerritory, Session, User
 from backend.db import is_sqlite
 
@@ -26,19 +28,42 @@ USER_COLUMNS = (
     User.password_hash,
     User.deleted_at,
 )
+# With the preferences JSON (home base, working hours): for reads of a whole user, not sessions.
+PROFILE_COLUMNS = (*USER_COLUMNS, User.preferences)
 
 
 async def get_user_row_by_email(email: str) -> dict[str, Any] | None:
-    return await User.select(*USER_COLUMNS).where(User.email == email.lower()).first()
+    return await User.select(*PROFILE_COLUMNS).where(User.email == email.lower()).first()
 
 
 async def get_user_row(user_id: UUID) -> dict[str, Any] | None:
-    return await User.select(*USER_COLUMNS).where(User.id == user_id).first()
+    return await User.select(*PROFILE_COLUMNS).where(User.id == user_id).first()
 
 
 async def territory_ids_of(user_id: UUID) -> list[UUID]:
     rows = await RepTerritory.select(RepTerritory.territory).where(RepTerritory.user == user_id)
     return [r["territory"] for r in rows]
+
+
+async def active_rep_ids_by_territory(territory_ids: list[UUID]) -> dict[UUID, list[UUID]]:
+    """The active reps covering each territory (for the team map)."""
+    if not territory_ids:
+        return {}
+    rows = await RepTerritory.select(RepTerritory.territory, RepTerritory.user).where(
+        RepTerritory.territory.is_in(territory_ids)
+    )
+    users = list({r["user"] for r in rows})
+    active = {
+        u["id"]
+        for u in await User.select(User.id).where(
+            User.id.is_in(users or [None]) & User.active.eq(True) & User.deleted_at.is_null()
+        )
+    }
+    out: dict[UUID, list[UUID]] = {}
+    for r in rows:
+        if r["user"] in active:
+            out.setdefault(r["territory"], []).append(r["user"])
+    return out
 
 
 async def territory_ids_of_many(user_ids: list[UUID]) -> dict[UUID, list[UUID]]:
@@ -76,7 +101,23 @@ def to_user_read(row: dict[str, Any], territory_ids: list[UUID]) -> UserRead:
         phone=row["phone"],
         active=row["active"],
         version=row["version"],
+        **route_fields(row.get("preferences")),
     )
+
+
+def route_fields(preferences: Any) -> dict[str, Any]:
+    """Home base and working hours from `User.preferences["route"]` (geo reads the same keys)."""
+    route = preferences_of(preferences).get("route")
+    if not isinstance(route, dict):
+        return {}
+    out: dict[str, Any] = {}
+    start = route.get("start")
+    if isinstance(start, dict) and "lat" in start and "lng" in start:
+        out["home"] = HomeBase(lat=float(start["lat"]), lng=float(start["lng"]))
+    for key in ("work_start", "work_end"):
+        if isinstance(route.get(key), str):
+            out[key] = route[key]
+    return out
 
 
 # Hand-written because it runs on every API call: building the same select through Piccolo's
@@ -119,12 +160,20 @@ async def get_session_by_refresh_hash(refresh_hash: str) -> dict[str, Any] | Non
 
 
 async def create_session(
-    session_id: str, user_id: UUID, refresh_hash: str, expires_at: datetime, user_agent: str
+    session_id: str,
+    user_id: UUID,
+    refresh_hash: str,
+    expires_at: datetime,
+    user_agent: str,
+    *,
+    family: str = "",
 ) -> None:
+    """A new session; `family` is the login it descends from (empty: it starts one)."""
     await Session.insert(
         Session(
             id=session_id,
             user=user_id,
+            family=family or session_id,
             refresh_hash=refresh_hash,
             expires_at=expires_at,
             user_agent=user_agent[:300],
@@ -138,38 +187,99 @@ async def revoke_session(session_id: str, when: datetime) -> None:
     )
 
 
+async def revoke_family(family: str, when: datetime) -> None:
+    """End every session descended from one login."""
+    await Session.update({Session.revoked_at: when}).where(
+        ((Session.family == family) | (Session.id == family)) & Session.revoked_at.is_null()
+    )
+
+
+async def revoke_other_sessions_of_user(user_id: UUID, keep: str, when: datetime) -> None:
+    await Session.update({Session.revoked_at: when}).where(
+        (Session.user == user_id) & (Session.id != keep) & Session.revoked_at.is_null()
+    )
+
+
+async def get_session_family(session_id: str) -> str | None:
+    row = await Session.select(Session.family).where(Session.id == session_id).first()
+    return None if row is None else (row["family"] or session_id)
+
+
 async def revoke_sessions_of_user(user_id: UUID, when: datetime) -> None:
     await Session.update({Session.revoked_at: when}).where(
         (Session.user == user_id) & Session.revoked_at.is_null()
     )
 
 
-async def get_throttle(key: str) -> dict[str, Any] | None:
-    return await LoginThrottle.select().where(LoginThrottle.key == key).first()
+@dataclass(frozen=True)
+class ThrottleRow:
+    failures: int
+    last_attempt_at: datetime
+    blocked_until: datetime | None
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+async def lock_throttles(keys: list[str], now: datetime) -> dict[str, ThrottleRow]:
+    """The throttle rows of these keys (made with no failures where missing), locked until the
+    transaction ends: PostgreSQL row locks; SQLite's write transaction holds the database."""
+    await LoginThrottle.insert(
+        *[LoginThrottle(key=k, failures=0, last_attempt_at=now, blocked_until=None) for k in keys]
+    ).on_conflict(target=LoginThrottle.key, action="DO NOTHING")
+    lock = "" if is_sqlite() else " FOR UPDATE"
+    marks = ", ".join(["{}"] * len(keys))
+    rows = await LoginThrottle.raw(
+        "SELECT key, failures, last_attempt_at, blocked_until FROM login_throttle "
+        f"WHERE key IN ({marks}){lock}",
+        *keys,
+    )
+    out = {}
+    for r in rows:
+        last = _when(r["last_attempt_at"])
+        assert last is not None
+        out[r["key"]] = ThrottleRow(int(r["failures"]), last, _when(r["blocked_until"]))
+    return out
 
 
 async def save_throttle(
-    key: str, failures: int, first_failure_at: datetime, locked_until: datetime | None
+    key: str, failures: int, last_attempt_at: datetime, blocked_until: datetime | None
 ) -> None:
-    existing = await LoginThrottle.exists().where(LoginThrottle.key == key)
-    if existing:
-        await LoginThrottle.update(
-            {
-                LoginThrottle.failures: failures,
-                LoginThrottle.first_failure_at: first_failure_at,
-                LoginThrottle.locked_until: locked_until,
-            }
-        ).where(LoginThrottle.key == key)
-    else:
-        await LoginThrottle.insert(
-            LoginThrottle(
-                key=key,
-                failures=failures,
-                first_failure_at=first_failure_at,
-                locked_until=locked_until,
-            )
-        )
+    await LoginThrottle.update(
+        {
+            LoginThrottle.failures: failures,
+            LoginThrottle.last_attempt_at: last_attempt_at,
+            LoginThrottle.blocked_until: blocked_until,
+        }
+    ).where(LoginThrottle.key == key)
+
+
+async def forget_throttles(before: datetime, now: datetime) -> None:
+    """Drop counters without an attempt since `before` whose delay is over; rows another
+    login holds are skipped (PostgreSQL), so this never waits on or deadlocks with one."""
+    skip = "" if is_sqlite() else " FOR UPDATE SKIP LOCKED"
+    await LoginThrottle.raw(
+        "DELETE FROM login_throttle WHERE key IN (SELECT key FROM login_throttle "
+        "WHERE last_attempt_at < {} AND (blocked_until IS NULL OR blocked_until < {})"
+        f"{skip})",
+        before,
+        now,
+    )
 
 
 async def clear_throttle(key: str) -> None:
     await LoginThrottle.delete().where(LoginThrottle.key == key)
+
+
+async def uncount_throttle(key: str, blocked_until: datetime | None) -> None:
+    """Take one attempt back; lift the delay it set unless a later attempt set another."""
+    await LoginThrottle.update({LoginThrottle.failures: LoginThrottle.failures - 1}).where(
+        (LoginThrottle.key == key) & (LoginThrottle.failures > 0)
+    )
+    if blocked_until is not None:
+        await LoginThrottle.update({LoginThrottle.blocked_until: None}).where(
+            (LoginThrottle.key == key) & (LoginThrottle.blocked_until == blocked_until)
+        )

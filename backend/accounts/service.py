@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
 import msgspec
 import structlog
 
+from backend.accounts import credentials, throttle
 from backend.accounts import repository as repo
+from backend.accounts.password_policy import check_new_password
 from backend.accounts.passwords import DUMMY_HASH, hash_password, verify_password
-from backend.accounts.principal import Principal
-from backend.accounts.schemas import MeUpdate, TokenPair, UserCreate, UserRead, UserUpdate
+from backend.accounts.principal import Principal, Role
+from backend.accounts.schemas import (
+    MeRead,
+    MeUpdate,
+    QuietHours,
+    TokenPair,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 from backend.accounts.tables import User
 from backend.accounts.tokens import (
     hash_refresh_token,
@@ -29,7 +40,6 @@ from backend.errors import (
     FieldError,
     NotFound,
     PermissionDenied,
-    TooManyRequests,
     Unauthenticated,
     ValidationFailed,
 )
@@ -38,7 +48,10 @@ from backend.territories.tables import Distributor, Region, Territory
 from sync.changelog import record_change
 
 log = structlog.get_logger(__name__)
-THROTTLE_WINDOW = timedelta(minutes=15)
+
+# Called inside the logout's transaction; areas that keep per-session state register here
+# (notifications drops the device's push subscriptions), so accounts imports none of them.
+LOGOUT_HOOKS: list[Callable[[Principal], Awaitable[None]]] = []
 
 
 def _now() -> datetime:
@@ -61,29 +74,10 @@ def _principal_from(row: dict[str, Any], session_id: str, territory_ids: list[UU
     )
 
 
-async def _check_throttle(key: str, now: datetime) -> None:
-    row = await repo.get_throttle(key)
-    if row and row["locked_until"] and row["locked_until"] > now:
-        wait = int((row["locked_until"] - now).total_seconds()) + 1
-        raise TooManyRequests(
-            detail=f"Too many failed logins. Try again in {wait} seconds.", retry_after=wait
-        )
-
-
-async def _record_failure(settings: Settings, key: str, now: datetime) -> None:
-    async with write_transaction():
-        row = await repo.get_throttle(key)
-        if row is None or now - row["first_failure_at"] > THROTTLE_WINDOW:
-            failures, first = 1, now
-        else:
-            failures, first = row["failures"] + 1, row["first_failure_at"]
-        locked = None
-        if failures >= settings.login_max_failures:
-            locked = now + timedelta(seconds=settings.login_lockout_seconds)
-        await repo.save_throttle(key, failures, first, locked)
-
-
-async def _issue_tokens(settings: Settings, row: dict[str, Any], user_agent: str) -> TokenPair:
+async def issue_tokens(
+    settings: Settings, row: dict[str, Any], user_agent: str, family: str | None = None
+) -> TokenPair:
+    """A new session (in `family` when refreshing, else the start of a new family)."""
     session_id = new_session_id()
     refresh = new_refresh_token()
     await repo.create_session(
@@ -92,6 +86,7 @@ async def _issue_tokens(settings: Settings, row: dict[str, Any], user_agent: str
         hash_refresh_token(refresh),
         _now() + timedelta(seconds=settings.refresh_token_ttl),
         user_agent,
+        family=family or session_id,
     )
     access = issue_access_token(
         settings.secret_key, row["id"], session_id, settings.access_token_ttl
@@ -105,45 +100,62 @@ async def _issue_tokens(settings: Settings, row: dict[str, Any], user_agent: str
     )
 
 
-async def login(settings: Settings, email: str, password: str, user_agent: str = "") -> TokenPair:
-    """Check the password (throttled per e-mail) and open a session."""
-    key = f"email:{email.strip().lower()}"
-    now = _now()
-    await _check_throttle(key, now)
+async def login(
+    settings: Settings, email: str, password: str, user_agent: str = "", address: str = ""
+) -> TokenPair:
+    """Check the password (throttled per e-mail and client address) and open a session."""
+    attempt = await throttle.charge(settings, email, address or "unknown", _now())
     row = await repo.get_user_row_by_email(email.strip())
     if row is None or row["deleted_at"] is not None or not row["active"]:
         verify_password(DUMMY_HASH, password)
-        await _record_failure(settings, key, now)
         log.info("auth.login_failed", reason="unknown_or_inactive")
         raise Unauthenticated(detail="Wrong e-mail or password.")
     if not verify_password(row["password_hash"], password):
-        await _record_failure(settings, key, now)
         log.info("auth.login_failed", user_id=str(row["id"]), reason="password")
         raise Unauthenticated(detail="Wrong e-mail or password.")
     async with write_transaction():
-        await repo.clear_throttle(key)
-        tokens = await _issue_tokens(settings, row, user_agent)
+        await throttle.refund(attempt)
+        tokens = await issue_tokens(settings, row, user_agent)
     log.info("auth.login", user_id=str(row["id"]), role=row["role"])
     return tokens
 
 
 async def refresh(settings: Settings, refresh_token: str, user_agent: str = "") -> TokenPair:
-    """Rotate a refresh token: the old session is revoked, a new one opened."""
+    """Rotate a refresh token: the old session is revoked, a new one opened in its family.
+
+    A refresh token that was already used (its session revoked) comes either from a thief or
+    from its owner after a thief used it first; either way every session of the family ends.
+    """
+    reused: dict[str, Any] | None = None
     async with write_transaction():
         session = await repo.get_session_by_refresh_hash(hash_refresh_token(refresh_token))
         now = _now()
-        if session is None or session["revoked_at"] is not None or session["expires_at"] < now:
-            raise Unauthenticated(detail="The refresh token is not valid; log in again.")
-        row = await repo.get_user_row(session["user"])
-        if row is None or row["deleted_at"] is not None or not row["active"]:
-            raise Unauthenticated(detail="The account is not active.")
-        await repo.revoke_session(session["id"], now)
-        return await _issue_tokens(settings, row, user_agent)
+        if session is not None and session["revoked_at"] is not None:
+            reused = session
+            await repo.revoke_family(session["family"] or session["id"], now)
+        elif session is not None and session["expires_at"] >= now:
+            row = await repo.get_user_row(session["user"])
+            if row is None or row["deleted_at"] is not None or not row["active"]:
+                raise Unauthenticated(detail="The account is not active.")
+            await repo.revoke_session(session["id"], now)
+            return await issue_tokens(
+                settings, row, user_agent, family=session["family"] or session["id"]
+            )
+    if reused is not None:
+        log.warning(
+            "auth.refresh_token_reused",
+            user_id=str(reused["user"]),
+            family=reused["family"] or reused["id"],
+        )
+    raise Unauthenticated(detail="The refresh token is not valid; log in again.")
 
 
 async def logout(principal: Principal) -> None:
+    """End this session; the device's push subscriptions go with it (see notifications)."""
     async with write_transaction():
         await repo.revoke_session(principal.session_id, _now())
+        for hook in LOGOUT_HOOKS:
+            await hook(principal)
     log.info("auth.logout", user_id=str(principal.user_id))
 
 
@@ -179,15 +191,15 @@ async def _validate_links(
             zoneinfo.ZoneInfo(time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             errors.append(FieldError("time_zone", f"unknown time zone {time_zone!r}"))
-    if role in ("manager", "rep") and region_id is None:
+    if role in (Role.MANAGER, Role.REP) and region_id is None:
         errors.append(FieldError("region_id", f"a {role} needs a region", "required"))
-    if role == "distributor" and distributor_id is None:
+    if role == Role.DISTRIBUTOR and distributor_id is None:
         errors.append(
             FieldError("distributor_id", "a distributor user needs a distributor", "required")
         )
-    if role == "customer" and customer_id is None:
+    if role == Role.CUSTOMER and customer_id is None:
         errors.append(FieldError("customer_id", "a customer user needs a customer", "required"))
-    if territory_ids and role != "rep":
+    if territory_ids and role != Role.REP:
         errors.append(FieldError("territory_ids", "only reps cover territories"))
     if region_id and not await Region.exists().where(Region.id == region_id):
         errors.append(FieldError("region_id", "no such region", "unknown"))
@@ -211,36 +223,64 @@ async def _validate_links(
         raise ValidationFailed(detail="The user is not valid.", errors=errors)
 
 
-def _can_manage(principal: Principal, role: str, region_id: UUID | None) -> bool:
+def can_manage(principal: Principal, role: str, region_id: UUID | None) -> bool:
     if principal.is_admin:
         return True
     # Managers look after the reps of their own region, nothing more.
-    return principal.role == "manager" and role == "rep" and region_id == principal.region_id
+    return principal.role == Role.MANAGER and role == Role.REP and region_id == principal.region_id
 
 
-def _visible_condition(principal: Principal) -> Any:
+async def _record_user(
+    user_id: UUID, op: Literal["put", "del"], *, was: UUID | Literal[False] | None = False
+) -> None:
+    """Log a user's change with the region it was in (`was`, else as its last entry says)
+    and is in now, so a user moved to another region leaves the old manager's device."""
+    row = await User.select(User.region).where(User.id == user_id).first()
+    region = row["region"] if row else None
+    await record_change(
+        "users",
+        user_id,
+        op,
+        user_id=user_id,
+        scope_from=None if was is False else {"region": was},
+        scope_to={"region": region},
+        track_scope=was is False,
+    )
+
+
+def visible_user_condition(principal: Principal, *, live_only: bool = True) -> Any:
+    """Users a principal reads (visibility.md): admin all, a manager the reps of their region
+    and themselves, everyone else themselves. REST and sync ask this one rule (sync without
+    `live_only`: a deleted user's del must still reach the devices that read it)."""
+    live = User.deleted_at.is_null() if live_only else User.id.is_not_null()
     if principal.is_admin:
-        return User.deleted_at.is_null()
-    if principal.role == "manager" and principal.region_id:
-        return User.deleted_at.is_null() & (
-            (User.region == principal.region_id) | (User.id == principal.user_id)
+        return live
+    if principal.role == Role.MANAGER and principal.region_id:
+        return live & (
+            ((User.region == principal.region_id) & (User.role == Role.REP))
+            | (User.id == principal.user_id)
         )
-    return User.deleted_at.is_null() & (User.id == principal.user_id)
+    return live & (User.id == principal.user_id)
+
+
+def user_was_visible(principal: Principal, scope: dict[str, Any]) -> bool:
+    """Whether a manager saw a user in the region a change-log entry says it was in."""
+    return principal.role == Role.MANAGER and scope.get("region") == str(principal.region_id)
 
 
 async def list_users(principal: Principal, role: str | None = None) -> list[UserRead]:
-    condition = _visible_condition(principal)
+    condition = visible_user_condition(principal)
     if role:
         condition = condition & (User.role == role)
-    rows = await User.select(*repo.USER_COLUMNS).where(condition).order_by(User.name)
+    rows = await User.select(*repo.PROFILE_COLUMNS).where(condition).order_by(User.name)
     territories = await repo.territory_ids_of_many([r["id"] for r in rows])
     return [repo.to_user_read(r, territories.get(r["id"], [])) for r in rows]
 
 
 async def get_user(principal: Principal, user_id: UUID) -> UserRead:
     row = (
-        await User.select(*repo.USER_COLUMNS)
-        .where(_visible_condition(principal) & (User.id == user_id))
+        await User.select(*repo.PROFILE_COLUMNS)
+        .where(visible_user_condition(principal) & (User.id == user_id))
         .first()
     )
     if row is None:
@@ -249,7 +289,7 @@ async def get_user(principal: Principal, user_id: UUID) -> UserRead:
 
 
 async def create_user(principal: Principal, data: UserCreate) -> UserRead:
-    if not _can_manage(principal, data.role, data.region_id):
+    if not can_manage(principal, data.role, data.region_id):
         raise PermissionDenied(detail="You may not create this kind of user.")
     await _validate_links(
         data.role,
@@ -260,7 +300,11 @@ async def create_user(principal: Principal, data: UserCreate) -> UserRead:
         data.time_zone,
     )
     email = data.email.strip().lower()
-    password_hash = hash_password(data.password)
+    if data.password:
+        check_new_password(data.password, "password", email)
+    password_hash = (
+        hash_password(data.password) if data.password else credentials.unusable_password_hash()
+    )
     async with write_transaction():
         if await User.exists().where(User.email == email):
             raise Conflict(
@@ -284,7 +328,7 @@ async def create_user(principal: Principal, data: UserCreate) -> UserRead:
             )
         )
         await repo.set_territories(user_id, data.territory_ids)
-        await record_change("users", user_id, "put", user_id=user_id)
+        await _record_user(user_id, "put")
     log.info("users.created", user_id=str(user_id), role=data.role, by=str(principal.user_id))
     return await get_user(principal, user_id)
 
@@ -294,7 +338,7 @@ async def update_user(principal: Principal, user_id: UUID, data: UserUpdate) -> 
         row = await repo.get_user_row(user_id)
         if row is None or row["deleted_at"] is not None:
             raise NotFound(detail="No such user.")
-        if not _can_manage(principal, row["role"], row["region"]):
+        if not can_manage(principal, row["role"], row["region"]):
             if principal.user_id == user_id or await _visible(principal, user_id):
                 raise PermissionDenied(detail="You may not change this user.")
             raise NotFound(detail="No such user.")
@@ -309,7 +353,7 @@ async def update_user(principal: Principal, user_id: UUID, data: UserUpdate) -> 
             if isinstance(data.territory_ids, list)
             else await repo.territory_ids_of(user_id)
         )
-        if not _can_manage(principal, role, merged["region"]):
+        if not can_manage(principal, role, merged["region"]):
             raise PermissionDenied(detail="You may not give this user that role or region.")
         await _validate_links(
             role,
@@ -331,7 +375,12 @@ async def update_user(principal: Principal, user_id: UUID, data: UserUpdate) -> 
             value = getattr(data, name)
             if not _unset(value):
                 values[getattr(User, name)] = value
+        route = route_settings(row.get("preferences"), data)
+        if route is not None:
+            prefs = credentials.preferences_of(row.get("preferences"))
+            values[User.preferences] = {**prefs, "route": route}
         if not _unset(data.password):
+            check_new_password(data.password, "password", row["email"])  # type: ignore[arg-type]
             values[User.password_hash] = hash_password(data.password)  # type: ignore[arg-type]
             await repo.revoke_sessions_of_user(user_id, _now())
         if data.active is False:
@@ -339,8 +388,31 @@ async def update_user(principal: Principal, user_id: UUID, data: UserUpdate) -> 
         await User.update(values).where(User.id == user_id)
         if not _unset(data.territory_ids):
             await repo.set_territories(user_id, territories)
-        await record_change("users", user_id, "put", user_id=user_id)
+        await _record_user(user_id, "put", was=row["region"])
     return await get_user(principal, user_id)
+
+
+def route_settings(preferences: Any, data: UserUpdate) -> dict[str, Any] | None:
+    """The user's route settings with the update's home and hours merged (None: untouched);
+    the working day must end after it starts."""
+    if _unset(data.home) and _unset(data.work_start) and _unset(data.work_end):
+        return None
+    route = dict(credentials.preferences_of(preferences).get("route") or {})
+    if not _unset(data.home):
+        home = data.home
+        route["start"] = None if home is None else {"lat": home.lat, "lng": home.lng}  # type: ignore[union-attr]
+    for name in ("work_start", "work_end"):
+        value = getattr(data, name)
+        if not _unset(value):
+            route[name] = value
+    start, end = route.get("work_start", "08:00"), route.get("work_end", "17:00")
+    if end <= start:
+        field = "work_end" if not _unset(data.work_end) else "work_start"
+        raise ValidationFailed(
+            detail=f"The working day must end after it starts ({start}–{end}).",
+            errors=[FieldError(field, "work_end must be after work_start", "range")],
+        )
+    return route
 
 
 async def delete_user(principal: Principal, user_id: UUID) -> None:
@@ -350,7 +422,7 @@ async def delete_user(principal: Principal, user_id: UUID) -> None:
         row = await repo.get_user_row(user_id)
         if row is None or row["deleted_at"] is not None:
             raise NotFound(detail="No such user.")
-        if not _can_manage(principal, row["role"], row["region"]):
+        if not can_manage(principal, row["role"], row["region"]):
             raise NotFound(detail="No such user.")
         now = _now()
         await User.update(
@@ -362,10 +434,31 @@ async def delete_user(principal: Principal, user_id: UUID) -> None:
             }
         ).where(User.id == user_id)
         await repo.revoke_sessions_of_user(user_id, now)
-        await record_change("users", user_id, "del", user_id=user_id)
+        await _record_user(user_id, "del")
 
 
-async def update_me(principal: Principal, data: MeUpdate) -> UserRead:
+_PREFERENCE_FIELDS = ("quiet_hours", "reminders", "reminder_lead_minutes")
+
+
+async def get_me(principal: Principal) -> MeRead:
+    """The caller with their notification settings (kept in `User.preferences`)."""
+    user = await get_user(principal, principal.user_id)
+    row = await User.select(User.preferences).where(User.id == principal.user_id).first()
+    prefs = credentials.preferences_of(row["preferences"] if row else None)
+    quiet = prefs.get("quiet_hours")
+    lead = prefs.get("reminder_lead_minutes")
+    return MeRead(
+        **msgspec.structs.asdict(user),
+        quiet_hours=QuietHours(start=quiet["start"], end=quiet["end"])
+        if isinstance(quiet, dict) and quiet.get("start") and quiet.get("end")
+        else None,
+        reminders={k: bool(v) for k, v in (prefs.get("reminders") or {}).items()},
+        reminder_lead_minutes=lead if isinstance(lead, int) else None,
+    )
+
+
+async def update_me(principal: Principal, data: MeUpdate) -> MeRead:
+    """Change one's own profile; a new password ends every other session of the user."""
     values: dict[Any, Any] = {}
     for name in ("name", "locale", "time_zone", "phone"):
         value = getattr(data, name)
@@ -373,6 +466,12 @@ async def update_me(principal: Principal, data: MeUpdate) -> UserRead:
             values[getattr(User, name)] = value
     if not _unset(data.time_zone):
         await _validate_links("admin", None, None, None, [], data.time_zone)  # type: ignore[arg-type]
+    if not _unset(data.quiet_hours) and data.quiet_hours is not None:
+        if data.quiet_hours.start == data.quiet_hours.end:  # type: ignore[union-attr]
+            raise ValidationFailed(
+                detail="Quiet hours need an end different from their start.",
+                errors=[FieldError("quiet_hours.end", "equals the start", "empty_window")],
+            )
     async with write_transaction():
         if not _unset(data.new_password):
             row = await repo.get_user_row(principal.user_id)
@@ -385,17 +484,45 @@ async def update_me(principal: Principal, data: MeUpdate) -> UserRead:
                     detail="The current password is wrong.",
                     errors=[FieldError("current_password", "does not match", "mismatch")],
                 )
+            check_new_password(data.new_password, "new_password", row["email"])  # type: ignore[arg-type]
+            if verify_password(row["password_hash"], data.new_password):  # type: ignore[arg-type]
+                raise ValidationFailed(
+                    detail="The new password is the current one.",
+                    errors=[FieldError("new_password", "must differ from the current one")],
+                )
             values[User.password_hash] = hash_password(data.new_password)  # type: ignore[arg-type]
+            # Whoever else holds a session (a stolen token, a forgotten device) is logged out;
+            # this session stays.
+            await repo.revoke_other_sessions_of_user(
+                principal.user_id, principal.session_id, _now()
+            )
+        if any(not _unset(getattr(data, f)) for f in _PREFERENCE_FIELDS):
+            # Read and written in one transaction: other areas keep their own keys here.
+            current = await User.select(User.preferences).where(User.id == principal.user_id)
+            prefs = credentials.preferences_of(current[0]["preferences"] if current else None)
+            if not _unset(data.quiet_hours):
+                if data.quiet_hours is None:
+                    prefs.pop("quiet_hours", None)
+                else:
+                    prefs["quiet_hours"] = msgspec.to_builtins(data.quiet_hours)
+            if not _unset(data.reminders):
+                prefs["reminders"] = {**(prefs.get("reminders") or {}), **data.reminders}  # type: ignore[dict-item]
+            if not _unset(data.reminder_lead_minutes):
+                if data.reminder_lead_minutes is None:
+                    prefs.pop("reminder_lead_minutes", None)
+                else:
+                    prefs["reminder_lead_minutes"] = data.reminder_lead_minutes
+            values[User.preferences] = prefs
         if values:
             values[User.version] = User.version + 1
             values[User.updated_at] = _now()
             await User.update(values).where(User.id == principal.user_id)
-            await record_change("users", principal.user_id, "put", user_id=principal.user_id)
-    return await get_user(principal, principal.user_id)
+            await _record_user(principal.user_id, "put")
+    return await get_me(principal)
 
 
 async def _visible(principal: Principal, user_id: UUID) -> bool:
-    return await User.exists().where(_visible_condition(principal) & (User.id == user_id))
+    return await User.exists().where(visible_user_condition(principal) & (User.id == user_id))
 
 
 def _unset(value: Any) -> bool:

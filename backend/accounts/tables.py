@@ -40,10 +40,16 @@ class RepTerritory(Table, tablename="rep_territory"):
 
 
 class Session(Table, tablename="auth_session"):
-    """A login: the refresh token's hash and whether it was revoked."""
+    """A login: the refresh token's hash and whether it was revoked.
+
+    Refreshing revokes the session and opens a new one in the same `family` (the id of the
+    login's first session); a revoked session's refresh token presented again revokes the
+    whole family, since one of the two holders of that token is not its owner.
+    """
 
     id = Varchar(length=64, primary_key=True)
     user = ForeignKey(references=User, null=False, index=True)
+    family = Varchar(length=64, default="", index=True)
     refresh_hash = Varchar(length=128, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
@@ -52,9 +58,13 @@ class Session(Table, tablename="auth_session"):
 
 
 class LoginThrottle(Table, tablename="login_throttle"):
-    """Failed logins per e-mail address, kept in the database so every process sees them."""
+    """Failed logins per (e-mail, client address) and per client address.
 
-    key = Varchar(length=300, primary_key=True)
+    Kept in the database so every process agrees; `blocked_until` is when the next attempt
+    from that address is heard again (growing delays, never a lock-out of other addresses).
+    """
+
+    key = Varchar(length=400, primary_key=True)
     failures = Integer(default=0)
-    first_failure_at = Timestamptz(default=TimestamptzNow())
-    locked_until = Timestamptz(null=True, default=None)
+    last_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
+    blocked_until = Timestamptz(null=True, default=None)

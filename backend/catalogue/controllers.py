@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, patch, post, put
+from litestar._multipart import parse_multipart_form
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -22,9 +24,11 @@ from backend.catalogue.schemas import (
     ProductUpdate,
 )
 from backend.deps import PrincipalDep
-from backend.errors import DomainError, FieldError, ValidationFailed
+from backend.edge.params import PageLimit
+from backend.errors import DomainError, FieldError, PayloadTooLarge, ValidationFailed
 from backend.problems import AUTHED, WRITE, problem_responses
-from backend.schemas import Page, PageLimit
+from backend.schemas import Page
+from backend.settings import get_settings
 
 IMPORT = (400, 401, 403, 404, 413, 415, 422)
 _CSV_HELP = (
@@ -35,14 +39,37 @@ _CSV_HELP = (
 )
 
 
+async def _bounded(request: Request[Any, Any, Any], limit: int) -> AsyncGenerator[bytes, None]:
+    """The body as it arrives, refused (413) as soon as it passes ``limit`` bytes."""
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise PayloadTooLarge(
+                detail=f"The CSV is larger than {limit} bytes; split it.",
+                errors=[FieldError("file", f"at most {limit} bytes", "too_large")],
+            )
+        yield chunk
+
+
 async def _csv_body(request: Request[Any, Any, Any]) -> bytes:
-    """The uploaded CSV bytes, from a raw body or the first file of a multipart form."""
+    """The uploaded CSV bytes, streamed within ROUNDS_CSV_MAX_BYTES, from a raw body or the
+    first file of a multipart form."""
+    limit = get_settings().csv_max_bytes
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("multipart/form-data"):
-        form = await request.form()
-        for value in form.values():
-            if isinstance(value, UploadFile):
-                return await value.read()
+        boundary = request.content_type[1].get("boundary")
+        if not boundary:
+            raise ValidationFailed(detail="The multipart upload has no boundary.")
+        form = await parse_multipart_form(
+            stream=_bounded(request, limit),
+            boundary=boundary.encode(),
+            multipart_form_part_limit=request.app.multipart_form_part_limit,
+        )
+        for values in form.values():
+            for value in values if isinstance(values, list) else [values]:
+                if isinstance(value, UploadFile):
+                    return await value.read()
         raise ValidationFailed(
             detail="The upload has no file.",
             errors=[FieldError("file", "attach the CSV file", "required")],
@@ -57,7 +84,7 @@ async def _csv_body(request: Request[Any, Any, Any]) -> bytes:
         )
     ):
         raise UnsupportedCsv(detail=f"Send text/csv, not {content_type}.")
-    return await request.body()
+    return b"".join([chunk async for chunk in _bounded(request, limit)])
 
 
 @dataclass
@@ -129,6 +156,7 @@ class CatalogueImportController(Controller):
         "unit, barcode, tax_rate, active.",
         responses=problem_responses(*IMPORT),
         status_code=200,
+        request_max_body_size=None,  # bounded while streamed, by ROUNDS_CSV_MAX_BYTES
     )
     async def import_products(
         self,
@@ -216,6 +244,7 @@ class PriceListController(Controller):
         description=_CSV_HELP + " Columns: sku, price; optional min_quantity, name.",
         responses=problem_responses(*IMPORT),
         status_code=200,
+        request_max_body_size=None,  # bounded while streamed, by ROUNDS_CSV_MAX_BYTES
     )
     async def import_items(
         self,

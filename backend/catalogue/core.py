@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from backend.errors import FieldError
 
 HUNDRED = Decimal(100)
+# Prices and quantities fit their columns, Numeric(14, 4) and Numeric(14, 3), on both engines.
+MAX_PRICE = Decimal("9999999999.9999")
+MAX_QUANTITY = Decimal("99999999999.999")
 
 
 def decimal_problem(
@@ -85,12 +89,38 @@ class CsvTable:
 
 
 class CsvFormatError(ValueError):
-    """The file as a whole cannot be read (encoding, no header, missing columns)."""
+    """The file as a whole cannot be read (encoding, no header, missing columns, too long)."""
 
 
-def read_csv(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...]) -> CsvTable:
+# A cell a spreadsheet would run as a formula when the data is exported again (OWASP's CSV
+# injection): it starts with one of these. Such text is refused, row by row, never stored.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_problem(value: str) -> str | None:
+    """Why a text cell is refused as a spreadsheet formula, or None."""
+    if value.startswith(FORMULA_STARTS):
+        return (
+            f"starts with {value[0]!r}, which spreadsheets run as a formula; "
+            "remove it or put the text in quotes without it"
+        )
+    return None
+
+
+def read_csv(
+    data: bytes,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    text_columns: tuple[str, ...] = (),
+    max_rows: int = 20_000,
+    max_cell: int = 20_000,
+) -> CsvTable:
     """Decode UTF-8 (BOM or not), sniff `,` or `;`, check the header; rows numbered as in a
-    spreadsheet (the header is row 1)."""
+    spreadsheet (the header is row 1). At most ``max_rows`` rows (else CsvFormatError);
+    a cell longer than ``max_cell`` characters, or a ``text_columns`` cell that starts like a
+    formula, is that row's error."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,6 +155,8 @@ def read_csv(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...
             row_number += 1
             if not any(v.strip() for v in values):
                 continue  # blank lines, e.g. a trailing one, are not rows
+            if len(table.rows) + len(table.errors) >= max_rows:
+                raise CsvFormatError(f"the file has more than {max_rows} rows; split it")
             if len(values) > len(columns):
                 table.errors.append(
                     {
@@ -135,9 +167,29 @@ def read_csv(data: bytes, *, required: tuple[str, ...], optional: tuple[str, ...
                 )
                 continue
             padded = values + [""] * (len(columns) - len(values))
-            table.rows.append(
-                (row_number, {c: v.strip() for c, v in zip(columns, padded, strict=True) if c})
-            )
+            row = {c: v.strip() for c, v in zip(columns, padded, strict=True) if c}
+            problems = _cell_problems(row, text_columns, max_cell)
+            if problems:
+                table.errors += [
+                    {"row": row_number, "column": column, "message": message}
+                    for column, message in problems
+                ]
+                continue
+            table.rows.append((row_number, row))
     except csv.Error as exc:
         raise CsvFormatError(f"row {row_number}: {exc}") from None
     return table
+
+
+def _cell_problems(
+    row: dict[str, str], text_columns: tuple[str, ...], max_cell: int
+) -> list[tuple[str, str]]:
+    problems = []
+    for column, value in row.items():
+        if len(value) > max_cell:
+            problems.append((column, f"is longer than {max_cell} characters"))
+        elif _CONTROL.search(value):
+            problems.append((column, "holds control characters (a NUL byte or the like)"))
+        elif column in text_columns and (problem := formula_problem(value)):
+            problems.append((column, problem))
+    return problems

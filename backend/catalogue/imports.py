@@ -6,6 +6,7 @@ any row error writes nothing and raises ValidationFailed carrying the same repor
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,6 +20,8 @@ from backend.accounts.principal import Principal
 from backend.catalogue import repository as repo
 from backend.catalogue.core import (
     HUNDRED,
+    MAX_PRICE,
+    MAX_QUANTITY,
     CsvFormatError,
     decimal_problem,
     parse_bool,
@@ -30,6 +33,7 @@ from backend.catalogue.service import require_admin, touch_price_list
 from backend.catalogue.tables import PriceListItem, Product
 from backend.db import write_transaction
 from backend.errors import FieldError, NotFound, ValidationFailed
+from backend.settings import get_settings
 from sync.changelog import record_change
 
 log = structlog.get_logger(__name__)
@@ -132,12 +136,25 @@ def _refuse(report: ImportReport) -> ValidationFailed:
     )
 
 
-def _read(
+TEXT_COLUMNS = ("sku", "name", "description", "category", "unit", "barcode")
+
+
+async def _read(
     data: bytes, required: tuple[str, ...], optional: tuple[str, ...], dry_run: bool
 ) -> tuple[Any, _RowErrors]:
+    """Parse in a worker thread (a large file must not stall the loop), within the bounds."""
     errors = _RowErrors()
+    settings = get_settings()
     try:
-        table = read_csv(data, required=required, optional=optional)
+        table = await asyncio.to_thread(
+            read_csv,
+            data,
+            required=required,
+            optional=optional,
+            text_columns=TEXT_COLUMNS,
+            max_rows=settings.csv_max_rows,
+            max_cell=settings.csv_max_cell_chars,
+        )
     except CsvFormatError as exc:
         errors.add(1, None, str(exc))
         report = _report(dry_run, None, 0, errors)
@@ -205,7 +222,7 @@ async def import_products(principal: Principal, data: bytes, *, dry_run: bool) -
     """Upsert products by SKU from a CSV (sku,name[,description,category,unit,barcode,
     tax_rate,active]); columns missing from the file keep their current values."""
     require_admin(principal, "products")
-    table, errors = _read(data, PRODUCT_REQUIRED, PRODUCT_OPTIONAL, dry_run)
+    table, errors = await _read(data, PRODUCT_REQUIRED, PRODUCT_OPTIONAL, dry_run)
     if dry_run:
         plan = await _plan_products(table, errors)
         return _report(True, plan, plan.rows, errors)
@@ -264,11 +281,17 @@ async def _plan_items(price_list_id: UUID, table: Any, errors: _RowErrors) -> _P
             errors.add(number, "price", "is required")
         else:
             values["price"] = _number(
-                errors, number, "price", raw["price"], places=4, lo=Decimal(0)
+                errors, number, "price", raw["price"], places=4, lo=Decimal(0), hi=MAX_PRICE
             )
         if has_min and raw["min_quantity"]:
             values["min_quantity"] = _number(
-                errors, number, "min_quantity", raw["min_quantity"], places=3, positive=True
+                errors,
+                number,
+                "min_quantity",
+                raw["min_quantity"],
+                places=3,
+                positive=True,
+                hi=MAX_QUANTITY,
             )
         if len(errors.items) > before or product is None:
             continue
@@ -293,7 +316,7 @@ async def import_price_list_items(
     require_admin(principal, "price lists")
     if await repo.get_price_list_row(price_list_id) is None:
         raise NotFound(detail="No such price list.")
-    table, errors = _read(data, ITEM_REQUIRED, ITEM_OPTIONAL, dry_run)
+    table, errors = await _read(data, ITEM_REQUIRED, ITEM_OPTIONAL, dry_run)
     if dry_run:
         plan = await _plan_items(price_list_id, table, errors)
         return _report(True, plan, plan.rows, errors)

@@ -31,6 +31,7 @@ PRICE_LIST_COLUMNS = (
     PriceList.prices_include_tax,
     PriceList.valid_from,
     PriceList.valid_to,
+    PriceList.max_discount_pct,
     PriceList.version,
 )
 # Piccolo caps IN lists and bulk inserts well below SQLite's variable limit with this.

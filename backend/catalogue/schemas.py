@@ -72,6 +72,7 @@ class PriceListRead(msgspec.Struct, kw_only=True):
     prices_include_tax: bool
     valid_from: date | None
     valid_to: date | None
+    max_discount_pct: Decimal | None = None
     version: int
     items: list[PriceListItemRead] | None = None
 
@@ -84,6 +85,7 @@ class PriceListCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     prices_include_tax: bool = False
     valid_from: date | None = None
     valid_to: date | None = None
+    max_discount_pct: Decimal | None = None
 
 
 class PriceListUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -93,6 +95,7 @@ class PriceListUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     prices_include_tax: bool | UnsetType = UNSET
     valid_from: date | UnsetType | None = UNSET
     valid_to: date | UnsetType | None = UNSET
+    max_discount_pct: Decimal | UnsetType | None = UNSET
 
 
 class PriceListItemPut(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -14,9 +14,9 @@ from uuid import UUID, uuid4
 import msgspec
 import structlog
 
-from backend.accounts.principal import Principal
+from backend.accounts.principal import Principal, Role
 from backend.catalogue import repository as repo
-from backend.catalogue.core import HUNDRED, check_decimal
+from backend.catalogue.core import HUNDRED, MAX_PRICE, MAX_QUANTITY, check_decimal
 from backend.catalogue.schemas import (
     PriceListCreate,
     PriceListItemPut,
@@ -68,7 +68,7 @@ async def list_products(
 ) -> Page[ProductRead]:
     """Products by name; q matches name, sku or barcode; the cursor is an opaque offset."""
     offset = _offset(cursor)
-    condition = repo.live_product_condition()
+    condition = repo.live_product_condition() & readable_product_condition(principal)
     if q:
         pattern = f"%{q.strip()}%"
         condition = condition & (
@@ -99,8 +99,20 @@ def _offset(cursor: str | None) -> int:
     return int(cursor)
 
 
+def readable_product_condition(principal: Principal) -> Any:
+    """Products a principal reads (visibility.md): admins and managers every one, reps and the
+    partner roles the active ones. REST and sync ask this one rule."""
+    if principal.role in (Role.ADMIN, Role.MANAGER):
+        return Product.id.is_not_null()
+    return Product.active.eq(True)
+
+
 async def get_product(principal: Principal, product_id: UUID) -> ProductRead:
     row = await repo.get_product_row(product_id)
+    if row is not None and not await Product.exists().where(
+        (Product.id == product_id) & readable_product_condition(principal)
+    ):
+        row = None
     if row is None:
         raise NotFound(detail="No such product.")
     return repo.to_product_read(row)
@@ -196,25 +208,31 @@ async def delete_product(principal: Principal, product_id: UUID) -> None:
 
 async def readable_price_list_condition(principal: Principal) -> Any | None:
     """None: every list; otherwise a condition on PriceList for what this principal reads."""
-    if principal.role in ("admin", "manager", "rep"):
+    if principal.role in (Role.ADMIN, Role.MANAGER, Role.REP):
         return None
+    own = await own_price_list(principal)
+    # Primary keys are never null: "no list" matches nothing.
+    return PriceList.id.is_null() if own is None else PriceList.id == own
+
+
+async def own_price_list(principal: Principal) -> UUID | None:
+    """The one price list a distributor or customer reads (None: none, or another role)."""
     own: UUID | None = None
-    if principal.role == "distributor" and principal.distributor_id:
+    if principal.role == Role.DISTRIBUTOR and principal.distributor_id:
         row = (
             await Distributor.select(Distributor.price_list)
             .where(Distributor.id == principal.distributor_id)
             .first()
         )
         own = row["price_list"] if row else None
-    elif principal.role == "customer" and principal.customer_id:
+    elif principal.role == Role.CUSTOMER and principal.customer_id:
         row = (
             await Customer.select(Customer.price_list)
             .where(Customer.id == principal.customer_id)
             .first()
         )
         own = row["price_list"] if row else None
-    # Primary keys are never null: "no list" matches nothing.
-    return PriceList.id.is_null() if own is None else PriceList.id == own
+    return own
 
 
 async def list_price_lists(principal: Principal) -> list[PriceListRead]:
@@ -242,10 +260,16 @@ def _check_validity(errors: list[FieldError], valid_from: Any, valid_to: Any) ->
         errors.append(FieldError("valid_to", "must not be before valid_from"))
 
 
+def _check_max_discount(errors: list[FieldError], value: object) -> None:
+    if isinstance(value, Decimal):
+        check_decimal(errors, "max_discount_pct", value, places=2, lo=Decimal(0), hi=HUNDRED)
+
+
 async def create_price_list(principal: Principal, data: PriceListCreate) -> PriceListRead:
     require_admin(principal, "price lists")
     errors: list[FieldError] = []
     _check_validity(errors, data.valid_from, data.valid_to)
+    _check_max_discount(errors, data.max_discount_pct)
     if errors:
         raise ValidationFailed(detail="The price list is not valid.", errors=errors)
     price_list_id = data.id or uuid4()
@@ -266,6 +290,7 @@ async def create_price_list(principal: Principal, data: PriceListCreate) -> Pric
                 prices_include_tax=data.prices_include_tax,
                 valid_from=data.valid_from,
                 valid_to=data.valid_to,
+                max_discount_pct=data.max_discount_pct,
             )
         )
         await record_change("price_lists", price_list_id, "put")
@@ -286,6 +311,8 @@ async def update_price_list(
             row["valid_from"] if _unset(data.valid_from) else data.valid_from,
             row["valid_to"] if _unset(data.valid_to) else data.valid_to,
         )
+        if not _unset(data.max_discount_pct):
+            _check_max_discount(errors, data.max_discount_pct)
         if errors:
             raise ValidationFailed(detail="The price list is not valid.", errors=errors)
         if not _unset(data.code) and await PriceList.exists().where(
@@ -298,7 +325,15 @@ async def update_price_list(
             PriceList.version: PriceList.version + 1,
             PriceList.updated_at: _now(),
         }
-        for name in ("code", "name", "currency", "prices_include_tax", "valid_from", "valid_to"):
+        for name in (
+            "code",
+            "name",
+            "currency",
+            "prices_include_tax",
+            "valid_from",
+            "valid_to",
+            "max_discount_pct",
+        ):
             value = getattr(data, name)
             if not _unset(value):
                 values[getattr(PriceList, name)] = value
@@ -329,8 +364,10 @@ async def put_price_list_item(
     """Set one product's price in a list (created or replaced)."""
     require_admin(principal, "price lists")
     errors: list[FieldError] = []
-    check_decimal(errors, "price", data.price, places=4, lo=Decimal(0))
-    check_decimal(errors, "min_quantity", data.min_quantity, places=3, positive=True)
+    check_decimal(errors, "price", data.price, places=4, lo=Decimal(0), hi=MAX_PRICE)
+    check_decimal(
+        errors, "min_quantity", data.min_quantity, places=3, positive=True, hi=MAX_QUANTITY
+    )
     if errors:
         raise ValidationFailed(detail="The price is not valid.", errors=errors)
     async with write_transaction():

@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 
-from piccolo.columns import Boolean, Date, ForeignKey, Numeric, Text, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Text, Varchar
 from piccolo.table import Table
 
 from backend.base import SyncedColumns
+from backend.decimals import ExactNumeric
 
 
 class Product(SyncedColumns, Table, tablename="product"):
@@ -15,7 +16,7 @@ class Product(SyncedColumns, Table, tablename="product"):
     category = Varchar(length=120, default="", index=True)
     unit = Varchar(length=20, default="pcs")
     barcode = Varchar(length=64, default="")
-    tax_rate = Numeric(digits=(5, 2), default=Decimal("0"))
+    tax_rate = ExactNumeric(digits=(5, 2), default=Decimal("0"))
     active = Boolean(default=True)
 
 
@@ -26,10 +27,13 @@ class PriceList(SyncedColumns, Table, tablename="price_list"):
     prices_include_tax = Boolean(default=False)
     valid_from = Date(null=True, default=None)
     valid_to = Date(null=True, default=None)
+    # The largest line or document discount (percent) an order priced with this list may
+    # carry, e.g. a distributor's terms; None: no limit beyond 100 %.
+    max_discount_pct = ExactNumeric(digits=(5, 2), null=True, default=None)
 
 
 class PriceListItem(SyncedColumns, Table, tablename="price_list_item"):
     price_list = ForeignKey(references=PriceList, null=False, index=True)
     product = ForeignKey(references=Product, null=False, index=True)
-    price = Numeric(digits=(14, 4))
-    min_quantity = Numeric(digits=(14, 3), default=Decimal("1"))
+    price = ExactNumeric(digits=(14, 4))
+    min_quantity = ExactNumeric(digits=(14, 3), default=Decimal("1"))

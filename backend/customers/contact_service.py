@@ -15,6 +15,7 @@ from backend.customers.service import customer_row_in_scope, require_writer
 from backend.customers.tables import Contact
 from backend.db import write_transaction
 from backend.errors import Conflict, FieldError, NotFound
+from backend.history.recorder import record_event
 from sync.changelog import record_change
 
 
@@ -59,9 +60,16 @@ async def _clear_other_primaries(customer_id: UUID, keep: UUID) -> None:
 
 
 async def create_contact(
-    principal: Principal, customer_id: UUID, data: ContactCreate
+    principal: Principal,
+    customer_id: UUID,
+    data: ContactCreate,
+    *,
+    captured_at: datetime | None = None,
 ) -> ContactRead:
-    """Add a contact (admin, manager, rep in scope); a device-made id makes it idempotent."""
+    """Add a contact (admin, manager, rep in scope); a device-made id makes it idempotent.
+
+    The customer's history gets an entry naming who added whom (captured_at: device clock).
+    """
     contact_id = data.id or uuid4()
     async with write_transaction():
         await customer_row_in_scope(principal, customer_id)
@@ -99,6 +107,15 @@ async def create_contact(
         if data.is_primary:
             await _clear_other_primaries(customer_id, contact_id)
         row = contact.to_dict()
+        await record_event(
+            customer_id,
+            "contact_added",
+            ref_id=contact_id,
+            actor_id=principal.user_id,
+            summary=f"Contact added: {data.name}" + (f", {data.title}" if data.title else ""),
+            data={"name": data.name, "title": data.title},
+            captured_at=captured_at,
+        )
         await record_change(
             "contacts",
             contact_id,

@@ -20,6 +20,7 @@ from backend.customers.schemas import (
     CustomerUpdate,
 )
 from backend.deps import PrincipalDep
+from backend.edge.params import OptionalOffset, PageLimit
 from backend.problems import AUTHED, WRITE, problem_responses
 from backend.schemas import Page
 
@@ -47,8 +48,8 @@ class CustomerController(Controller):
         radius_m: FromQuery[float | None] = None,
         sort: FromQuery[CustomerSort] = "name",
         cursor: FromQuery[str | None] = None,
-        offset: FromQuery[int | None] = None,
-        limit: FromQuery[int] = 50,
+        offset: FromQuery[OptionalOffset] = None,
+        limit: FromQuery[PageLimit] = 50,
     ) -> Page[CustomerListItem]:
         query = CustomerQuery(
             q=q,

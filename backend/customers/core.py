@@ -148,3 +148,22 @@ def decode_cursor(cursor: str) -> list[Any] | None:
     except (ValueError, json.JSONDecodeError):
         return None
     return values if isinstance(values, list) else None
+
+
+ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
+
+
+def location_source(
+    merged: dict[str, Any], *, pinned: bool, address_changed: bool, before: str
+) -> str:
+    """Where the customer's position comes from after a write (its geocode_quality).
+
+    A pin set by hand ("manual") wins over the geocoder from then on; a new address of a
+    customer not pinned by hand is "pending" until the server's geocoder has looked it up.
+    """
+    if pinned:
+        return "manual" if merged["lat"] is not None else "none"
+    if address_changed and before != "manual":
+        has_address = any(str(merged.get(f) or "").strip() for f in ("street", "city"))
+        return "pending" if has_address else before
+    return before

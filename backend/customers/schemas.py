@@ -24,7 +24,7 @@ Notes = Annotated[str, Meta(max_length=20_000)]
 ContactLocale = Annotated[str, Meta(pattern=r"^(|en|ru|uk|et)$")]
 Title = Annotated[str, Meta(max_length=120)]
 ContactName = Annotated[str, Meta(min_length=1, max_length=200)]
-GeocodeQuality = Literal["rooftop", "street", "locality", "failed", "manual", "none"]
+GeocodeQuality = Literal["rooftop", "street", "locality", "failed", "manual", "pending", "none"]
 OpeningHours = dict[str, Any]
 CustomerSort = Literal[
     "name", "-name", "code", "-code", "updated_at", "-updated_at", "created_at", "-created_at"

@@ -11,6 +11,7 @@ from backend.customers import core
 from backend.customers import repository as repo
 from backend.customers.schemas import CustomerListItem, CustomerQuery
 from backend.customers.tables import Customer
+from backend.customers.visibility import shaped
 from backend.errors import FieldError, ValidationFailed
 from backend.schemas import Page
 from backend.scope import combine, customer_condition
@@ -77,7 +78,7 @@ async def list_customers(principal: Principal, query: CustomerQuery) -> Page[Cus
             condition, order, query.limit, query.offset, selective=bool(query.q)
         )
         total = await repo.count_where(condition)
-        return Page(items=[repo.to_list_item(r) for r in rows], total=total)
+        return Page(items=[shaped(principal, repo.to_list_item(r)) for r in rows], total=total)
     if query.cursor:
         condition = condition & _after(query, column, ascending)
     rows = await repo.select_list_rows(condition, order, query.limit + 1, selective=bool(query.q))
@@ -94,7 +95,9 @@ async def list_customers(principal: Principal, query: CustomerQuery) -> Page[Cus
                 str(last["id"]),
             ]
         )
-    return Page(items=[repo.to_list_item(r) for r in rows], next_cursor=next_cursor)
+    return Page(
+        items=[shaped(principal, repo.to_list_item(r)) for r in rows], next_cursor=next_cursor
+    )
 
 
 def _after(query: CustomerQuery, column: Any, ascending: bool) -> Any:
@@ -150,7 +153,7 @@ async def _list_nearby(principal: Principal, query: CustomerQuery) -> Page[Custo
     end = start + len(page)
     rows = {r["id"]: r for r in await repo.select_list_rows_by_ids([i for _, _, i in page])}
     return Page(
-        items=[repo.to_list_item(rows[i], d) for d, _, i in page if i in rows],
+        items=[shaped(principal, repo.to_list_item(rows[i], d)) for d, _, i in page if i in rows],
         total=len(found),
         next_cursor=core.encode_cursor(["near", end]) if end < len(found) else None,
     )

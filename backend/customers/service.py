@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zoneinfo
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -10,7 +11,7 @@ from uuid import UUID, uuid4
 
 import msgspec
 
-from backend.accounts.principal import Principal
+from backend.accounts.principal import Principal, Role
 from backend.catalogue.tables import PriceList
 from backend.customers import core
 from backend.customers import repository as repo
@@ -20,10 +21,13 @@ from backend.customers.schemas import (
     CustomerUpdate,
 )
 from backend.customers.tables import Customer
-from backend.db import write_transaction
+from backend.customers.visibility import PUBLIC, shaped
+from backend.db import is_unique_violation, write_transaction
 from backend.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from backend.history.recorder import record_event
 from backend.scope import customer_in_scope
 from backend.territories.tables import Distributor, Territory
+from backend.texts import field_names
 from sync.changelog import current_batch, record_change
 
 WRITERS = ("admin", "manager", "rep")
@@ -34,6 +38,25 @@ MAX_CREDIT = Decimal("999999999999.99")
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _stored(row: dict[str, Any], name: str) -> Any:
+    value = row[name]
+    return json.loads(value) if name == "opening_hours" and isinstance(value, str) else value
+
+
+def _same(new: Any, old: Any) -> bool:
+    """A field's new value equals the stored one (decimal text, JSON and ids compared as such)."""
+    if new is None or old is None:
+        return new is None and old is None
+    if isinstance(new, dict | list) or isinstance(old, dict | list):
+        return bool(new == old)
+    if isinstance(new, Decimal | float | int) and not isinstance(new, bool):
+        try:
+            return Decimal(str(new)) == Decimal(str(old))
+        except ArithmeticError:
+            return False
+    return str(new) == str(old)
 
 
 def _set(value: Any) -> bool:
@@ -70,7 +93,7 @@ async def get_customer(principal: Principal, customer_id: UUID) -> CustomerRead:
     row = await repo.get_customer_row(customer_id)
     if row is None or row["deleted_at"] is not None or not customer_in_scope(principal, row):
         raise NotFound(detail="No such customer.")
-    return repo.to_customer_read(row)
+    return shaped(principal, repo.to_customer_read(row))  # type: ignore[no-any-return]
 
 
 def _scope_of(values: dict[str, Any]) -> dict[str, Any]:
@@ -157,9 +180,9 @@ def _check_role_reach(principal: Principal, merged: dict[str, Any]) -> None:
     """Managers work in their region and reps in their territories, also after the change."""
     if principal.is_admin:
         return
-    if principal.role == "manager" and merged["region"] != principal.region_id:
+    if principal.role == Role.MANAGER and merged["region"] != principal.region_id:
         raise PermissionDenied(detail="Customers must stay in your region.")
-    if principal.role == "rep" and merged["territory"] not in principal.territory_ids:
+    if principal.role == Role.REP and merged["territory"] not in principal.territory_ids:
         raise PermissionDenied(detail="Customers must stay in your territories.")
 
 
@@ -193,7 +216,7 @@ async def create_customer(
     a customer row has no field for it.
     """
     require_writer(principal, "create customers")
-    if principal.role == "rep":
+    if principal.role == Role.REP:
         given = [
             f
             for f in REP_PROTECTED
@@ -205,9 +228,9 @@ async def create_customer(
     merged: dict[str, Any] = {
         _FIELD_COLUMNS.get(f, f): getattr(data, f) for f in data.__struct_fields__ if f != "id"
     }
-    if principal.role == "manager" and merged["region"] is None and merged["territory"] is None:
+    if principal.role == Role.MANAGER and merged["region"] is None and merged["territory"] is None:
         merged["region"] = principal.region_id
-    if principal.role == "rep" and not merged["segment"]:
+    if principal.role == Role.REP and not merged["segment"]:
         merged["segment"] = "prospect"
     errors: list[FieldError] = []
     _check_fields(merged, errors)
@@ -221,7 +244,9 @@ async def create_customer(
         errors.append(FieldError("region_id", "the territory is in another region", "region"))
     _check_role_reach(principal, merged)
     _invalid(errors)
-    merged["geocode_quality"] = "manual" if merged["lat"] is not None else "none"
+    merged["geocode_quality"] = core.location_source(
+        merged, pinned=merged["lat"] is not None, address_changed=True, before="none"
+    )
     merged["search_text"] = core.search_text(
         merged["name"], merged["code"], merged["street"], merged["city"], merged["postal_code"]
     )
@@ -239,12 +264,24 @@ async def create_customer(
             await Customer.insert(Customer(id=customer_id, **merged))
         except Exception as exc:
             # Two creates racing past the check on PostgreSQL: the unique index decides.
-            if "unique" in str(exc).lower():
+            if is_unique_violation(exc):
                 raise Conflict(
                     detail=f"The customer code {merged['code']!r} or id is taken.",
                     errors=[FieldError("code", "already taken", "taken")],
                 ) from exc
             raise
+        await record_event(
+            customer_id,
+            "customer_created",
+            ref_id=customer_id,
+            actor_id=principal.user_id,
+            summary=(
+                "Prospect created: " if merged["segment"] == "prospect" else "Customer created: "
+            )
+            + merged["name"],
+            data={"code": merged["code"], "segment": merged["segment"]},
+            captured_at=captured_at,
+        )
         await record_change(
             "customers",
             customer_id,
@@ -262,8 +299,13 @@ async def update_customer(
     data: CustomerUpdate,
     *,
     base_version: int | None = None,
+    captured_at: datetime | None = None,
 ) -> CustomerRead:
-    """Change some fields; a stale base_version is a Conflict carrying the current version."""
+    """Change some fields; a stale base_version is a Conflict carrying the current version.
+
+    captured_at: the device's clock (sync), kept on the history entry of the change. The
+    customer's history names who changed which fields (`customer_updated`), with the values
+    of the public fields only: internal values stay out of the timeline."""
     if base_version is None and _set(data.base_version):
         base_version = data.base_version  # type: ignore[assignment]
     async with write_transaction():
@@ -276,7 +318,7 @@ async def update_customer(
             for f in data.__struct_fields__
             if f != "base_version" and _set(getattr(data, f))
         }
-        if principal.role == "rep":
+        if principal.role == Role.REP:
             touched = [
                 f
                 for f in REP_PROTECTED
@@ -302,9 +344,12 @@ async def update_customer(
         _invalid(errors)
         if "code" in changes and changes["code"] != row["code"]:
             await _taken(changes["code"], customer_id)
-        if "lat" in changes or "lng" in changes:
-            # A pin set by hand wins over the geocoder from now on.
-            merged["geocode_quality"] = "manual" if merged["lat"] is not None else "none"
+        merged["geocode_quality"] = core.location_source(
+            merged,
+            pinned="lat" in changes or "lng" in changes,
+            address_changed=any(f in changes and changes[f] != row[f] for f in core.ADDRESS_FIELDS),
+            before=row["geocode_quality"],
+        )
         merged["search_text"] = core.search_text(
             merged["name"], merged["code"], merged["street"], merged["city"], merged["postal_code"]
         )
@@ -316,6 +361,7 @@ async def update_customer(
         values[Customer.version] = Customer.version + 1
         values[Customer.updated_at] = _now()
         written = await repo.update_customer_returning(customer_id, values)
+        await _record_edit(principal, customer_id, row, changes, captured_at)
         before, after = _scope_of(row), _scope_of(merged)
         moved = before != after
         await record_change(
@@ -332,13 +378,37 @@ async def update_customer(
     return repo.to_customer_read(written)
 
 
+async def _record_edit(
+    principal: Principal,
+    customer_id: UUID,
+    row: dict[str, Any],
+    changes: dict[str, Any],
+    captured_at: datetime | None,
+) -> None:
+    """A `customer_updated` history entry naming the author and the fields that changed."""
+    fields = sorted(
+        f for f, v in changes.items() if not _same(v, _stored(row, _FIELD_COLUMNS.get(f, f)))
+    )
+    if not fields:
+        return
+    values = {f: None if changes[f] is None else str(changes[f]) for f in fields if f in PUBLIC}
+    await record_event(
+        customer_id,
+        "customer_updated",
+        actor_id=principal.user_id,
+        summary=f"Changed: {field_names(fields, 'en')}",
+        data={"fields": fields, "values": values},
+        captured_at=captured_at,
+    )
+
+
 async def delete_customer(
     principal: Principal, customer_id: UUID, *, base_version: int | None = None
 ) -> None:
     """Soft-delete (admins and managers); devices learn of it through a "del" change."""
     async with write_transaction():
         row = await customer_row_in_scope(principal, customer_id)
-        if principal.role not in ("admin", "manager"):
+        if principal.role not in (Role.ADMIN, Role.MANAGER):
             raise PermissionDenied(detail="Only admins and managers delete customers.")
         if base_version is not None:
             current = (

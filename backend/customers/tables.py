@@ -8,7 +8,6 @@ from piccolo.columns import (
     DoublePrecision,
     ForeignKey,
     Integer,
-    Numeric,
     Text,
     Timestamptz,
     Varchar,
@@ -17,6 +16,7 @@ from piccolo.table import Table
 
 from backend.base import SyncedColumns
 from backend.catalogue.tables import PriceList
+from backend.decimals import ExactNumeric
 from backend.territories.tables import Distributor, Region, Territory
 
 
@@ -30,7 +30,7 @@ class Customer(SyncedColumns, Table, tablename="customer"):
     country = Varchar(length=2, default="EE")
     lat = DoublePrecision(null=True, default=None)
     lng = DoublePrecision(null=True, default=None)
-    # rooftop / street / locality / failed / manual / none
+    # rooftop / street / locality / failed / manual / none; pending: to geocode (geo.geocoding)
     geocode_quality = Varchar(length=20, default="none")
     region = ForeignKey(references=Region, null=True, default=None, index=True)
     territory = ForeignKey(references=Territory, null=True, default=None, index=True)
@@ -46,7 +46,7 @@ class Customer(SyncedColumns, Table, tablename="customer"):
     time_zone = Varchar(length=64, default="Europe/Tallinn")
     visit_frequency_days = Integer(default=0)  # 0: no regular visits
     visit_duration_min = Integer(default=30)
-    credit_limit = Numeric(digits=(14, 2), default=Decimal("0"))
+    credit_limit = ExactNumeric(digits=(14, 2), default=Decimal("0"))
     last_visit_at = Timestamptz(null=True, default=None)
     # Lower-cased name, code and address for searching without case tricks per engine.
     search_text = Text(default="")

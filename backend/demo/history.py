@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from backend.demo import names
 from backend.demo.bulk import Row, make
+from backend.documents.pricing import line_snapshot
 from backend.history.tables import HistoryEvent
-from backend.orders.core import line_snapshot
 from backend.orders.tables import Order, OrderLine
 from backend.quotes.pricing import LineInput, PricingPolicy, price_document
 from backend.visits.core import verify_position

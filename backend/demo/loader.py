@@ -115,7 +115,15 @@ async def _catalogue(ids: DemoIds, rng: random.Random) -> dict[str, Any]:
     new_lists = await insert_missing(
         PriceList,
         [
-            make(PriceList, id=pl_id, code=code, name=name, currency="EUR")
+            make(
+                PriceList,
+                id=pl_id,
+                code=code,
+                name=name,
+                currency="EUR",
+                # The distributor's terms: discounts up to 10 % on its orders.
+                max_discount_pct=Decimal("10") if code == "DEMO-DISTRIB" else None,
+            )
             for pl_id, code, name, _ in lists.values()
         ],
     )
@@ -253,6 +261,18 @@ async def _structure(ids: DemoIds) -> dict[str, Any]:
     return {"region": region, "territories": territories, "distributor": distributor}
 
 
+async def _price_distributor(distributor: UUID, price_list: UUID) -> None:
+    """The demo distributor takes orders out of the box: its list is linked (also in a demo
+    loaded before the link existed), unless an admin has linked another one since."""
+    unpriced = (Distributor.id == distributor) & Distributor.price_list.is_null()
+    if await Distributor.exists().where(unpriced):
+        await Distributor.update(
+            {Distributor.price_list: price_list, Distributor.version: Distributor.version + 1}
+        ).where(unpriced)
+        # No change record: distributors are not a sync collection; a device learns of its
+        # new list through the scope its next pull compares (sync/pull.py).
+
+
 async def _users(ids: DemoIds, s: dict[str, Any], customer_user_link: UUID) -> dict[str, UUID]:
     specs: list[dict[str, Any]] = [
         {"email": "admin@demo.rounds", "name": "Demo Admin", "role": "admin"},
@@ -327,6 +347,7 @@ async def load_demo(customers: int = 320, seed: int = 7) -> str:
     async with write_transaction():
         s = await _structure(ids)
         cat = await _catalogue(ids, rng)
+        await _price_distributor(s["distributor"], cat["lists"]["distributor"])
     distributor_every = max(1, round(1 / DISTRIBUTOR_SHARE))
     rows: list[tuple[Row, list[Row]]] = []
     for i in range(1, customers + 1):

@@ -8,6 +8,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.deps import PrincipalDep
+from backend.edge.params import PageLimit
 from backend.history import service
 from backend.history.schemas import HistoryEntryRead, NoteCreate
 from backend.problems import AUTHED, WRITE, problem_responses
@@ -29,7 +30,7 @@ class HistoryController(Controller):
         customer_id: FromPath[UUID],
         kind: FromQuery[list[str] | None] = None,
         before: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
+        limit: FromQuery[PageLimit] = 50,
     ) -> Page[HistoryEntryRead]:
         return await service.list_history(
             principal, customer_id, kinds=kind, before=before, limit=limit

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
-from backend.accounts.principal import Principal
+import msgspec
+
+from backend.accounts.principal import Principal, Role
 from backend.customers.core import decode_cursor, encode_cursor
 from backend.customers.service import customer_row_in_scope
 from backend.db import write_transaction
@@ -14,11 +17,49 @@ from backend.errors import Conflict, FieldError, PermissionDenied, ValidationFai
 from backend.history import repository as repo
 from backend.history.recorder import record_event
 from backend.history.schemas import HistoryEntryRead, NoteCreate
+from backend.history.tables import HistoryEvent
 from backend.schemas import Page
+from backend.scope import combine, customer_condition
+from backend.texts import localise
 
-# The history holds internal notes: customers never read it.
-READERS = ("admin", "manager", "rep", "distributor")
-NOTE_WRITERS = READERS
+# Notes and visits are internal: the partner roles read only the kinds below (visibility.md).
+NOTE_WRITERS = (Role.ADMIN, Role.MANAGER, Role.REP)
+PARTNER_KINDS = {
+    Role.DISTRIBUTOR: (
+        "order",
+        "distributor_order",
+        "order_status",
+        "order_edited",
+        "reorder_request",
+        "quote",
+    ),
+    Role.CUSTOMER: (
+        "order",
+        "distributor_order",
+        "order_status",
+        "order_edited",
+        "reorder_request",
+        "quote",
+        "offer_sent",
+        "offer_opened",
+        "offer_clicked",
+        "offer_read",
+        "offers_opt_in",
+        "offers_opt_out",
+    ),
+}
+
+
+def readable_history_condition(principal: Principal) -> Any | None:
+    """History a principal reads (visibility.md): everything of the customers it sees; the
+    partner roles only order and quote events (and a customer its offers). REST and sync."""
+    condition = customer_condition(principal, via=HistoryEvent.customer)
+    kinds = PARTNER_KINDS.get(principal.role)  # type: ignore[call-overload]
+    if kinds is None:
+        return condition
+    return combine(condition, HistoryEvent.kind.is_in(list(kinds)))
+
+
 _KIND = re.compile(r"^[a-z_]{1,40}$")
 
 
@@ -41,6 +82,14 @@ def _decode_before(before: str) -> tuple[datetime, UUID]:
         raise _invalid("before", "not a cursor of this history") from None
 
 
+def localised(entry: HistoryEntryRead, locale: str | None) -> HistoryEntryRead:
+    """The entry with its server-made summary in the reader's language (notes stay as typed)."""
+    if entry.kind == "note":
+        return entry
+    text = localise(entry.summary, locale)
+    return entry if text == entry.summary else msgspec.structs.replace(entry, summary=text)
+
+
 async def list_history(
     principal: Principal,
     customer_id: UUID,
@@ -51,21 +100,21 @@ async def list_history(
 ) -> Page[HistoryEntryRead]:
     """One page of a customer's timeline, newest first; `before` is the previous next_cursor."""
     await customer_row_in_scope(principal, customer_id)
-    if principal.role not in READERS:
-        raise PermissionDenied(detail="The customer history is internal.")
     if not 1 <= limit <= 500:
         raise _invalid("limit", "must be within 1..500")
     kinds = sorted(set(kinds or []))
     if len(kinds) > 20 or any(not _KIND.match(k) for k in kinds):
         raise _invalid("kind", "kinds are lower-case words such as visit, order, note")
     position = _decode_before(before) if before else None
-    items = await repo.select_page_of_customer(customer_id, kinds, position, limit + 1)
+    items = await repo.select_page_of_customer(
+        customer_id, kinds, position, limit + 1, readable_history_condition(principal)
+    )
     next_cursor = None
     if len(items) > limit:
         items = items[:limit]
         last = items[-1]
         next_cursor = encode_cursor([last.recorded_at.isoformat(), str(last.id)])
-    return Page(items=items, next_cursor=next_cursor)
+    return Page(items=[localised(e, principal.locale) for e in items], next_cursor=next_cursor)
 
 
 async def add_note(principal: Principal, customer_id: UUID, data: NoteCreate) -> HistoryEntryRead:

@@ -5,14 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.deps import PrincipalDep
-from backend.orders import service
-from backend.orders.schemas import OrderCreate, OrderRead, OrderStatusChange, Status
+from backend.documents.schemas import ApprovalDecision
+from backend.edge.params import PageLimit
+from backend.orders import editing, reorder, service
+from backend.orders.schemas import (
+    OrderCreate,
+    OrderEdit,
+    OrderRead,
+    OrderStatusChange,
+    ReorderRequestRead,
+    Status,
+)
 from backend.problems import AUTHED, WRITE, problem_responses
-from backend.schemas import Page, PageLimit
+from backend.schemas import Page
 
 
 class OrderController(Controller):
@@ -73,3 +82,39 @@ class OrderController(Controller):
         self, principal: PrincipalDep, order_id: FromPath[UUID], data: JSONBody[OrderStatusChange]
     ) -> OrderRead:
         return await service.change_status(principal, order_id, data)
+
+    @put(
+        "/{order_id:uuid}",
+        summary="Change an order's lines, discount and notes (its author, until confirmed)",
+        description="The lines replace the old ones and are priced with today's price list. "
+        "409 with field `status` (code `order_locked`) once the order is confirmed.",
+        responses=problem_responses(*WRITE),
+    )
+    async def edit_order(
+        self, principal: PrincipalDep, order_id: FromPath[UUID], data: JSONBody[OrderEdit]
+    ) -> OrderRead:
+        return await editing.edit_order(principal, order_id, data)
+
+    @post(
+        "/{order_id:uuid}/approval",
+        summary="Approve or reject an order's discounts (a manager of the region or an admin)",
+        description="For orders whose discounts exceed the author's limit (approval "
+        "pending); nobody decides on their own order. A rejection needs a reason.",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def decide_approval(
+        self, principal: PrincipalDep, order_id: FromPath[UUID], data: JSONBody[ApprovalDecision]
+    ) -> OrderRead:
+        return await service.decide_approval(principal, order_id, data)
+
+    @post(
+        "/{order_id:uuid}/reorder-request",
+        summary="Ask for this order again (customers: their own); its rep or distributor confirms",
+        responses=problem_responses(*WRITE),
+        status_code=202,
+    )
+    async def request_reorder(
+        self, principal: PrincipalDep, order_id: FromPath[UUID]
+    ) -> ReorderRequestRead:
+        return await reorder.request_reorder(principal, order_id)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from backend.orders.schemas import OrderLineRead, OrderRead, PriceMismatch
-from backend.orders.tables import NumberSeries, Order, OrderLine
+from backend.documents.reads import line_read, priced_fields
+from backend.orders.schemas import OrderLineRead, OrderRead
+from backend.orders.tables import Order, OrderLine
 
 ORDER_COLUMNS = (
     Order.id,
@@ -33,6 +32,10 @@ ORDER_COLUMNS = (
     Order.created_at,
     Order.updated_at,
     Order.version,
+    Order.approval,
+    Order.approval_by,
+    Order.approval_at,
+    Order.approval_reason,
 )
 LINE_COLUMNS = (
     OrderLine.id,
@@ -52,15 +55,7 @@ LINE_COLUMNS = (
 )
 
 
-def _q(value: Decimal, places: int) -> Decimal:
-    # SQLite drops a NUMERIC's scale ("37.00" comes back as 37): give it back, same on both.
-    return value.quantize(Decimal(1).scaleb(-places))
-
-
 def to_order_read(row: dict[str, Any], lines: list[OrderLineRead] | None) -> OrderRead:
-    mismatches = row["mismatches"]
-    if isinstance(mismatches, str):  # JSON comes back as text on some engines
-        mismatches = json.loads(mismatches)
     return OrderRead(
         id=row["id"],
         number=row["number"],
@@ -68,16 +63,7 @@ def to_order_read(row: dict[str, Any], lines: list[OrderLineRead] | None) -> Ord
         author_id=row["author"],
         distributor_id=row["distributor"],
         visit_id=row["visit"],
-        price_list_id=row["price_list"],
-        currency=row["currency"],
         status=row["status"],
-        document_discount_pct=_q(row["document_discount_pct"], 2),
-        subtotal=_q(row["subtotal"], 2),
-        discount_total=_q(row["discount_total"], 2),
-        tax_total=_q(row["tax_total"], 2),
-        total=_q(row["total"], 2),
-        price_mismatch=row["price_mismatch"],
-        mismatches=[PriceMismatch(**m) for m in mismatches or []],
         notes=row["notes"],
         delivery_date=row["delivery_date"],
         captured_at=row["captured_at"],
@@ -85,25 +71,12 @@ def to_order_read(row: dict[str, Any], lines: list[OrderLineRead] | None) -> Ord
         updated_at=row["updated_at"],
         version=row["version"],
         lines=lines,
+        **priced_fields(row),
     )
 
 
 def to_line_read(row: dict[str, Any]) -> OrderLineRead:
-    return OrderLineRead(
-        id=row["id"],
-        position=row["position"],
-        product_id=row["product"],
-        sku=row["sku"],
-        name=row["name"],
-        unit=row["unit"],
-        quantity=_q(row["quantity"], 3),
-        unit_price=_q(row["unit_price"], 4),
-        discount_pct=_q(row["discount_pct"], 2),
-        tax_rate=_q(row["tax_rate"], 2),
-        net=_q(row["net"], 2),
-        tax_amount=_q(row["tax_amount"], 2),
-        total=_q(row["total"], 2),
-    )
+    return line_read(OrderLineRead, row)
 
 
 async def get_order_row(order_id: UUID, condition: Any | None = None) -> dict[str, Any] | None:
@@ -140,18 +113,3 @@ async def list_order_rows(condition: Any, limit: int, offset: int) -> list[dict[
         .limit(limit)
         .offset(offset)
     )
-
-
-async def next_series_value(name: str) -> int:
-    """Take the next value of a counter; atomic on both engines.
-
-    The upsert locks the counter row until the writing transaction ends (PostgreSQL), and
-    SQLite writers are serialised, so two transactions can never take the same value.
-    """
-    sql = (
-        "INSERT INTO number_series (name, next_value) VALUES ({}, 2) "
-        "ON CONFLICT (name) DO UPDATE SET next_value = number_series.next_value + 1 "
-        "RETURNING next_value"
-    )
-    rows = await NumberSeries.raw(sql, name)
-    return int(rows[0]["next_value"]) - 1

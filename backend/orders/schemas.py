@@ -10,34 +10,21 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from backend.documents.schemas import (
+    Approval,
+    DeviceTotals,
+    PricedLineCreate,
+    PricedLineRead,
+    PriceMismatch,
+)
 from backend.schemas import LongText, ShortText
 
 Status = Literal["submitted", "confirmed", "shipped", "delivered", "cancelled"]
 OrderNumber = Annotated[str, Meta(min_length=1, max_length=40)]
 
 
-class OrderLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class OrderLineCreate(PricedLineCreate):
     """One line as captured; unit_price/tax_rate are the device's snapshot, checked, not used."""
-
-    product_id: UUID
-    quantity: Decimal  # > 0, at most 3 decimal places
-    discount_pct: Decimal = Decimal(0)  # 0..100
-    unit_price: Decimal | None = None
-    tax_rate: Decimal | None = None
-    # The device's line figures, compared with the server's when sent.
-    net: Decimal | None = None
-    tax_amount: Decimal | None = None
-    total: Decimal | None = None
-
-
-class DeviceTotals(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """The totals the device showed the customer."""
-
-    subtotal: Decimal | None = None
-    document_discount_amount: Decimal | None = None
-    net_total: Decimal | None = None
-    tax_total: Decimal | None = None
-    total: Decimal | None = None
 
 
 class OrderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -53,27 +40,8 @@ class OrderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     captured_at: datetime | None = None
 
 
-class OrderLineRead(msgspec.Struct, kw_only=True):
-    id: str
-    position: int
-    product_id: UUID
-    sku: str
-    name: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    discount_pct: Decimal
-    tax_rate: Decimal
-    net: Decimal
-    tax_amount: Decimal
-    total: Decimal
-
-
-class PriceMismatch(msgspec.Struct, kw_only=True):
-    field: str
-    line_index: int | None
-    device: str | None
-    server: str | None
+class OrderLineRead(PricedLineRead):
+    pass
 
 
 class OrderRead(msgspec.Struct, kw_only=True):
@@ -100,9 +68,36 @@ class OrderRead(msgspec.Struct, kw_only=True):
     updated_at: datetime
     version: int
     lines: list[OrderLineRead] | None = None
+    approval: Approval | None = None
+    approval_by_id: UUID | None = None
+    approval_at: datetime | None = None
+    approval_reason: str = ""
 
 
 class OrderStatusChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: Status
     note: ShortText = ""
+    captured_at: datetime | None = None
+
+
+class ReorderRequestRead(msgspec.Struct, kw_only=True):
+    """A customer asked to order a past order again; whoever took it confirms it."""
+
+    order_id: UUID
+    number: str
+    lines: int
+    requested_at: datetime
+
+
+class OrderEdit(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The author's change of an order not yet confirmed: new lines, discount, notes.
+
+    Prices come from the current price list again; lines replace the old ones.
+    """
+
+    lines: Annotated[list[OrderLineCreate], Meta(min_length=1, max_length=500)]
+    document_discount_pct: Decimal = Decimal(0)
+    device_totals: DeviceTotals | None = None
+    notes: LongText = ""
+    delivery_date: datetime | None = None
     captured_at: datetime | None = None

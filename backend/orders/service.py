@@ -6,9 +6,10 @@ scope; customer users only read their own orders.
 
 Pricing: the server takes unit prices from the price list (the customer's, or the
 distributor's for distributor orders) and tax rates from the products, recomputes every
-figure with backend.quotes.pricing.price_document and stores that snapshot on each line. What
-the device sent (unit prices, tax rates, line and document totals) is compared with it; any
-difference keeps the server's figure and sets price_mismatch with every difference listed.
+figure with backend.documents.pricing (as quotes are) and stores that snapshot on each line.
+An edit by the author (backend.orders.editing) goes through the same steps. What the device
+sent (unit prices, tax rates, line and document totals) is compared with it; any difference
+keeps the server's figure and sets price_mismatch with every difference listed.
 
 Numbers can never collide:
 * server numbers "SO-<year>-<6 digits>" come from a NumberSeries counter row taken with an
@@ -16,8 +17,9 @@ Numbers can never collide:
   serialises concurrent orders);
 * a device offline may send its own number "<install code>-<n>", where the install code is
   unique per installed app (handed out by sync) and n the device's own counter. It must match
-  core.DEVICE_NUMBER (one dash, so never shaped like a server number); the unique constraint
-  on Order.number backs it, and a number already used answers Conflict (409).
+  core.DEVICE_NUMBER (one dash, so never shaped like a server number) and come from the
+  sending device's own series (backend.numbering: 422 ``foreign_series`` otherwise); the
+  unique constraint on Order.number backs it, and a number already used answers Conflict (409).
 
 Idempotency: creating with an id that exists and belongs to the same author returns the
 existing order unchanged (created=False); an id of someone else's order is a Conflict.
@@ -25,6 +27,7 @@ existing order unchanged (created=False); an id of someone else's order is a Con
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,29 +35,23 @@ from uuid import UUID, uuid4
 
 import structlog
 
-from backend.accounts.principal import Principal
-from backend.catalogue import repository as catalogue_repo
-from backend.catalogue.core import HUNDRED, check_decimal
+from backend.accounts.principal import Principal, Role
+from backend.approvals_visibility import shaped_document
 from backend.customers.tables import Customer
-from backend.db import write_transaction
+from backend.db import is_unique_violation, write_transaction
+from backend.documents import approval, pricing
+from backend.documents.schemas import ApprovalDecision, DeviceTotals
+from backend.documents.store import record_write, store_lines
 from backend.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from backend.history.recorder import record_event
 from backend.orders import core
 from backend.orders import repository as repo
-from backend.orders.schemas import OrderCreate, OrderRead, OrderStatusChange
+from backend.orders.schemas import OrderCreate, OrderLineCreate, OrderRead, OrderStatusChange
 from backend.orders.tables import Order, OrderLine
-from backend.quotes.pricing import (
-    LineInput,
-    PricedDocument,
-    PricingError,
-    PricingPolicy,
-    price_document,
-)
+from backend.quotes.pricing import PricedDocument
 from backend.schemas import Page
 from backend.scope import combine, customer_condition, customer_in_scope
 from backend.territories.tables import Distributor
 from backend.visits.tables import Visit
-from sync.changelog import record_change
 
 log = structlog.get_logger(__name__)
 CREATORS = ("admin", "manager", "rep", "distributor")
@@ -65,7 +62,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _scope(principal: Principal) -> Any | None:
+def readable_order_condition(principal: Principal) -> Any | None:
+    """Orders a principal reads (visibility.md): those of the customers it sees (a distributor
+    the customers it serves, a customer its own). REST and sync ask this one rule."""
     return customer_condition(principal, via=Order.customer)
 
 
@@ -73,10 +72,10 @@ def _scope(principal: Principal) -> Any | None:
 
 
 async def get_order(principal: Principal, order_id: UUID) -> OrderRead:
-    row = await repo.get_order_row(order_id, _scope(principal))
+    row = await repo.get_order_row(order_id, readable_order_condition(principal))
     if row is None:
         raise NotFound(detail="No such order.")
-    return repo.to_order_read(row, await repo.list_line_reads(order_id))
+    return shaped_document(principal, repo.to_order_read(row, await repo.list_line_reads(order_id)))
 
 
 async def list_orders(
@@ -98,7 +97,7 @@ async def list_orders(
     offset = int(cursor or 0)
     condition = combine(
         Order.deleted_at.is_null(),
-        _scope(principal),
+        readable_order_condition(principal),
         Order.customer == customer_id if customer_id else None,
         Order.status == status if status else None,
         Order.created_at >= since if since else None,
@@ -106,7 +105,7 @@ async def list_orders(
     )
     rows = await repo.list_order_rows(condition, limit + 1, offset)
     return Page(
-        items=[repo.to_order_read(r, None) for r in rows[:limit]],
+        items=[shaped_document(principal, repo.to_order_read(r, None)) for r in rows[:limit]],
         next_cursor=str(offset + limit) if len(rows) > limit else None,
     )
 
@@ -114,34 +113,20 @@ async def list_orders(
 # --- capture ----------------------------------------------------------------------------
 
 
-def _check_input(data: OrderCreate, captured_at: datetime | None) -> None:
+def _check_input(
+    lines: list[OrderLineCreate],
+    document_discount_pct: Decimal,
+    number: str | None,
+    captured_at: datetime | None,
+    delivery_date: datetime | None,
+) -> None:
+    """The order as sent (new or edited), refused whole (422) with every problem named."""
     errors: list[FieldError] = []
-    for i, line in enumerate(data.lines):
-        check_decimal(
-            errors,
-            f"lines[{i}].quantity",
-            line.quantity,
-            places=3,
-            positive=True,
-            lo=None,
-            hi=Decimal("99999999999"),
-        )
-        check_decimal(errors, f"lines[{i}].discount_pct", line.discount_pct, places=2, hi=HUNDRED)
-        if line.unit_price is not None:
-            check_decimal(errors, f"lines[{i}].unit_price", line.unit_price, places=4)
-        if line.tax_rate is not None:
-            check_decimal(errors, f"lines[{i}].tax_rate", line.tax_rate, places=2, hi=HUNDRED)
-    check_decimal(errors, "document_discount_pct", data.document_discount_pct, places=2, hi=HUNDRED)
-    if data.number is not None and not core.is_device_number(data.number):
-        errors.append(
-            FieldError(
-                "number",
-                "a device number is '<install code>-<n>', e.g. "
-                "'K7Q2-15'; leave it out to get a server number",
-                "pattern",
-            )
-        )
-    for name, moment in (("captured_at", captured_at), ("delivery_date", data.delivery_date)):
+    pricing.check_lines(errors, lines)
+    pricing.check_document_discount(errors, document_discount_pct)
+    if wrong := core.NUMBERS.shape_error(number):
+        errors.append(wrong)
+    for name, moment in (("captured_at", captured_at), ("delivery_date", delivery_date)):
         if moment is not None and moment.tzinfo is None:
             errors.append(FieldError(name, "needs a time zone offset", "naive_datetime"))
     if errors:
@@ -166,7 +151,7 @@ async def _customer_for(principal: Principal, customer_id: UUID) -> dict[str, An
 
 
 async def _price_list_for(principal: Principal, customer: dict[str, Any]) -> dict[str, Any]:
-    if principal.role == "distributor":
+    if principal.role == Role.DISTRIBUTOR:
         row = (
             await Distributor.select(Distributor.price_list)
             .where(Distributor.id == principal.distributor_id)
@@ -175,96 +160,53 @@ async def _price_list_for(principal: Principal, customer: dict[str, Any]) -> dic
         price_list_id, whose = (row["price_list"] if row else None), "your distributor"
     else:
         price_list_id, whose = customer["price_list"], "the customer"
-    price_list = await catalogue_repo.get_price_list_row(price_list_id) if price_list_id else None
-    if price_list is None:
-        raise ValidationFailed(
-            detail=f"{whose.capitalize()} has no price list; nothing can be priced.",
-            errors=[FieldError("customer_id", f"{whose} has no price list", "no_price_list")],
-        )
-    return price_list
+    return await pricing.price_list_row(price_list_id, whose)
 
 
-async def _price(
-    data: OrderCreate, price_list: dict[str, Any], *, agreed_prices: bool = False
-) -> PricedDocument:
-    product_ids = [line.product_id for line in data.lines]
-    products = await catalogue_repo.get_products_for_pricing(product_ids)
-    items = await catalogue_repo.get_item_rows(price_list["id"], product_ids)
-    errors: list[FieldError] = []
-    inputs: list[LineInput] = []
-    for i, line in enumerate(data.lines):
-        product, item = products.get(line.product_id), items.get(line.product_id)
-        if product is None or not product["active"]:
-            errors.append(FieldError(f"lines[{i}].product_id", "no such product", "unknown"))
-            continue
-        if agreed_prices and line.unit_price is not None:
-            # A price already agreed with the customer (an accepted quote) is honoured.
-            unit_price = line.unit_price
-            tax_rate = line.tax_rate if line.tax_rate is not None else product["tax_rate"]
-        elif item is None:
-            errors.append(
-                FieldError(
-                    f"lines[{i}].product_id",
-                    f"{product['sku']} has no price in price list {price_list['code']}",
-                    "not_priced",
-                )
-            )
-            continue
-        else:
-            unit_price, tax_rate = item["price"], product["tax_rate"]
-        inputs.append(
-            LineInput(
-                product_id=str(product["id"]),
-                sku=product["sku"],
-                name=product["name"],
-                quantity=line.quantity,
-                unit_price=unit_price,
-                tax_rate=tax_rate,
-                discount_pct=line.discount_pct,
-                unit=product["unit"],
-            )
-        )
-    if errors:
-        raise ValidationFailed(
-            detail="Some lines cannot be priced; nothing was stored.", errors=errors
-        )
-    policy = PricingPolicy(
-        currency=price_list["currency"], prices_include_tax=price_list["prices_include_tax"]
-    )
-    try:
-        return price_document(
-            inputs, document_discount_pct=data.document_discount_pct, policy=policy
-        )
-    except PricingError as exc:
-        index = exc.line_index
-        name = f"lines[{index}].{exc.field}" if index is not None else exc.field
-        raise ValidationFailed(detail=str(exc), errors=[FieldError(name, str(exc))]) from None
+@dataclass(frozen=True)
+class PricedOrder:
+    """An order's lines priced for its author: what creating and editing store alike."""
 
+    price_list: dict[str, Any]
+    priced: PricedDocument
+    mismatches: list[dict[str, Any]]
+    approval: str | None  # "pending" when the author's discounts need an approval
 
-def _device_figures(data: OrderCreate) -> dict[str, Any]:
-    lines = [
-        {
-            "unit_price": line.unit_price,
-            "tax_rate": line.tax_rate,
-            "net": line.net,
-            "tax_amount": line.tax_amount,
-            "total": line.total,
+    def figures(self) -> dict[str, Any]:
+        """The order's priced columns, by name (Order(**...) and Order.update(...) alike)."""
+        return {
+            "price_list": self.price_list["id"],
+            **pricing.document_figures(self.priced),
+            **pricing.mismatch_figures(self.mismatches),
+            "approval": self.approval,
         }
-        for line in data.lines
-    ]
-    totals = data.device_totals
-    sent = (
-        {}
-        if totals is None
-        else {
-            "subtotal": totals.subtotal,
-            "document_discount_amount": totals.document_discount_amount,
-            "net_total": totals.net_total,
-            "tax_total": totals.tax_total,
-            "total": totals.total,
-        }
+
+
+async def _price_order(
+    principal: Principal,
+    customer: dict[str, Any],
+    lines: list[OrderLineCreate],
+    document_discount_pct: Decimal,
+    device_totals: DeviceTotals | None,
+    *,
+    agreed_prices: bool = False,
+) -> PricedOrder:
+    """Price the lines with the principal's price list for the customer; compare with the
+    device's figures; say whether the discounts need an approval."""
+    price_list = await _price_list_for(principal, customer)
+    priced = await pricing.price_lines(
+        lines,
+        document_discount_pct,
+        price_list,
+        agreed_prices=agreed_prices,
+        list_discount_limit=not agreed_prices,
     )
-    return core.device_document(lines, sent)
+    return PricedOrder(
+        price_list=price_list,
+        priced=priced,
+        mismatches=pricing.device_mismatches(lines, device_totals, priced),
+        approval=approval.approval_for(principal, priced),
+    )
 
 
 async def _existing(principal: Principal, order_id: UUID) -> OrderRead | None:
@@ -277,11 +219,6 @@ async def _existing(principal: Principal, order_id: UUID) -> OrderRead | None:
     if row is None:
         raise Conflict(detail="This order was deleted.")
     return repo.to_order_read(row, await repo.list_line_reads(order_id))
-
-
-def _is_unique_violation(exc: Exception) -> bool:
-    text = f"{type(exc).__name__} {exc}".lower()
-    return "unique" in text or "integrity" in text or "duplicate" in text
 
 
 async def submit_order(
@@ -300,10 +237,13 @@ async def submit_order(
     if principal.role not in CREATORS:
         raise PermissionDenied(detail="Your role cannot create orders.")
     captured_at = captured_at or data.captured_at
-    _check_input(data, captured_at)
+    _check_input(
+        data.lines, data.document_discount_pct, data.number, captured_at, data.delivery_date
+    )
     order_id = data.id or uuid4()
     if data.id is not None and (found := await _existing(principal, order_id)):
         return found, False
+    await core.NUMBERS.check_series(principal.user_id, data.number)
     customer = await _customer_for(principal, data.customer_id)
     if data.visit_id is not None and not await Visit.exists().where(
         (Visit.id == data.visit_id) & (Visit.customer == data.customer_id)
@@ -312,40 +252,22 @@ async def submit_order(
             detail="No such visit of this customer.",
             errors=[FieldError("visit_id", "no such visit", "unknown")],
         )
-    price_list = await _price_list_for(principal, customer)
-    priced = await _price(data, price_list, agreed_prices=agreed_prices)
-    mismatches = core.price_mismatches(_device_figures(data), priced)
-    is_distributor = principal.role == "distributor"
+    priced = await _price_order(
+        principal,
+        customer,
+        data.lines,
+        data.document_discount_pct,
+        data.device_totals,
+        agreed_prices=agreed_prices,
+    )
     try:
         async with write_transaction():
             if data.id is not None and (found := await _existing(principal, order_id)):
                 return found, False
-            if data.number is not None:
-                if await repo.number_taken(data.number):
-                    raise Conflict(
-                        detail="The order number is used already.",
-                        errors=[FieldError("number", "already used", "taken")],
-                    )
-                number = data.number
-            else:
-                now = _now()
-                number = core.server_number(
-                    now.year, await repo.next_series_value(core.series_name(now.year))
-                )
-            await _insert(
-                principal,
-                order_id,
-                number,
-                data,
-                customer,
-                price_list,
-                priced,
-                mismatches,
-                captured_at,
-                is_distributor,
-            )
+            number = await core.NUMBERS.take(data.number, _now().year, repo.number_taken)
+            await _insert(principal, order_id, number, data, customer, priced, captured_at)
     except Exception as exc:
-        if isinstance(exc, Conflict | ValidationFailed) or not _is_unique_violation(exc):
+        if isinstance(exc, Conflict | ValidationFailed) or not is_unique_violation(exc):
             raise
         # Two creates racing with the same id or number: the loser learns it here.
         if data.id is not None and (found := await _existing(principal, order_id)):
@@ -355,7 +277,7 @@ async def submit_order(
         "orders.created",
         order_id=str(order_id),
         number=number,
-        mismatch=bool(mismatches),
+        mismatch=bool(priced.mismatches),
         by=str(principal.user_id),
     )
     return await get_order(principal, order_id), True
@@ -375,13 +297,10 @@ async def _insert(
     number: str,
     data: OrderCreate,
     customer: dict[str, Any],
-    price_list: dict[str, Any],
-    priced: PricedDocument,
-    mismatches: list[dict[str, Any]],
+    priced: PricedOrder,
     captured_at: datetime | None,
-    is_distributor: bool,
 ) -> None:
-    line_discounts = sum((line.discount_amount for line in priced.lines), Decimal(0))
+    is_distributor = principal.role == Role.DISTRIBUTOR
     await Order.insert(
         Order(
             id=order_id,
@@ -390,47 +309,31 @@ async def _insert(
             author=principal.user_id,
             distributor=principal.distributor_id if is_distributor else None,
             visit=data.visit_id,
-            price_list=price_list["id"],
-            currency=priced.currency,
             status="submitted",
-            document_discount_pct=priced.document_discount_pct,
-            subtotal=priced.subtotal,
-            discount_total=line_discounts + priced.document_discount_amount,
-            tax_total=priced.tax_total,
-            total=priced.total,
-            price_mismatch=bool(mismatches),
-            mismatches=mismatches,
             notes=data.notes,
             delivery_date=data.delivery_date,
             captured_at=captured_at,
+            **priced.figures(),
         )
     )
-    await OrderLine.insert(
-        *[
-            OrderLine(
-                id=str(uuid4()),
-                order=order_id,
-                position=i,
-                **core.line_snapshot(line),
-            )
-            for i, line in enumerate(priced.lines)
-        ]
-    )
-    await record_change("orders", order_id, "put", customer_id=customer["id"])
-    kind = "distributor_order" if is_distributor else "order"
-    await record_event(
+    await store_lines(OrderLine.order, order_id, priced.priced, replace=False)
+    doc = priced.priced
+    await record_write(
+        "orders",
+        order_id,
         customer["id"],
-        kind,
-        ref_id=order_id,
+        "distributor_order" if is_distributor else "order",
         actor_id=principal.user_id,
-        summary=f"Order {number}: {priced.total} {priced.currency}",
+        summary=f"Order {number}: {doc.total} {doc.currency}"
+        + (" (discounts await approval)" if priced.approval else ""),
         data={
             "number": number,
-            "total": str(priced.total),
-            "currency": priced.currency,
-            "lines": len(priced.lines),
-            "price_mismatch": bool(mismatches),
+            "total": str(doc.total),
+            "currency": doc.currency,
+            "lines": len(doc.lines),
+            "price_mismatch": bool(priced.mismatches),
             "status": "submitted",
+            "approval": priced.approval,
         },
         captured_at=captured_at,
     )
@@ -442,19 +345,28 @@ async def _insert(
 async def change_status(principal: Principal, order_id: UUID, data: OrderStatusChange) -> OrderRead:
     """Move an order along submitted → confirmed → shipped → delivered (or cancel it)."""
     async with write_transaction():
-        row = await repo.get_order_row(order_id, _scope(principal))
+        row = await repo.get_order_row(order_id, readable_order_condition(principal))
         if row is None:
             raise NotFound(detail="No such order.")
-        if principal.role not in STATUS_CHANGERS or (
-            principal.role == "distributor" and row["distributor"] != principal.distributor_id
+        current = row["status"]
+        if (
+            data.status == "cancelled"
+            and row["author"] == principal.user_id
+            and principal.role not in STATUS_CHANGERS
+        ):
+            # The author may withdraw an order until the office has confirmed it.
+            core.check_author_may_change(current, "cancelled")
+        elif principal.role not in STATUS_CHANGERS or (
+            principal.role == Role.DISTRIBUTOR and row["distributor"] != principal.distributor_id
         ):
             raise PermissionDenied(detail="You may not change this order's status.")
-        current = row["status"]
         if not core.can_move(current, data.status):
             raise Conflict(
                 detail=f"An order that is {current} cannot become {data.status}.",
                 errors=[FieldError("status", f"not allowed from {current}", "transition")],
             )
+        if data.status != "cancelled":
+            approval.check_can_go_out(row, "order")
         if data.captured_at is not None and data.captured_at.tzinfo is None:
             raise ValidationFailed(
                 detail="captured_at needs a time zone offset.",
@@ -463,11 +375,11 @@ async def change_status(principal: Principal, order_id: UUID, data: OrderStatusC
         await Order.update(
             {Order.status: data.status, Order.version: Order.version + 1, Order.updated_at: _now()}
         ).where(Order.id == order_id)
-        await record_change("orders", order_id, "put", customer_id=row["customer"])
-        await record_event(
+        await record_write(
+            "orders",
+            order_id,
             row["customer"],
             "order_status",
-            ref_id=order_id,
             actor_id=principal.user_id,
             summary=f"Order {row['number']}: {current} → {data.status}",
             data={"number": row["number"], "from": current, "to": data.status, "note": data.note},
@@ -488,6 +400,29 @@ async def change_status(principal: Principal, order_id: UUID, data: OrderStatusC
         "orders.status_changed",
         order_id=str(order_id),
         status=data.status,
+        by=str(principal.user_id),
+    )
+    return await get_order(principal, order_id)
+
+
+# --- discount approval ------------------------------------------------------------------
+
+
+async def decide_approval(
+    principal: Principal, order_id: UUID, data: ApprovalDecision
+) -> OrderRead:
+    """A manager of the customer's region (or an admin) approves or rejects the discounts."""
+    async with write_transaction():
+        row = await repo.get_order_row(order_id, readable_order_condition(principal))
+        if row is None:
+            raise NotFound(detail="No such order.")
+        await approval.record_decision(
+            principal, Order, row, data, stream="orders", kind="order_approval", label="Order"
+        )
+    log.info(
+        "orders.approval_decided",
+        order_id=str(order_id),
+        decision=data.decision,
         by=str(principal.user_id),
     )
     return await get_order(principal, order_id)

@@ -9,8 +9,10 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.deps import PrincipalDep, SettingsDep
+from backend.documents.schemas import ApprovalDecision
+from backend.edge.params import PageLimit
 from backend.problems import AUTHED, WRITE, problem_responses
-from backend.quoting import decisions, documents, service
+from backend.quoting import decisions, rendering, service
 from backend.quoting.engine import engine_bundle
 from backend.quoting.schemas import (
     QuoteCreate,
@@ -20,7 +22,7 @@ from backend.quoting.schemas import (
     QuoteUpdate,
     Status,
 )
-from backend.schemas import Page, PageLimit
+from backend.schemas import Page
 
 
 def _etag_matches(request: Request[Any, Any, Any], etag: str) -> bool:
@@ -92,14 +94,16 @@ class QuoteController(Controller):
     @get(
         "/{quote_id:uuid}/pdf",
         summary="The quote's PDF rendered on the server (ETag: its SHA-256)",
-        responses=problem_responses(*AUTHED),
+        description="422 `pdf-budget-exceeded` when it cannot be rendered within the server's "
+        "time or size budget.",
+        responses=problem_responses(*AUTHED, 422, 503),
     )
     async def get_pdf(
         self, request: Request[Any, Any, Any], principal: PrincipalDep, quote_id: FromPath[UUID]
     ) -> Response[bytes]:
         quote = await service.get_quote(principal, quote_id)
         assert quote.document is not None
-        data, sha = documents.render(quote.document)
+        data, sha = await rendering.render_pdf(quote.document)
         etag = f'"{sha}"'
         headers = {
             "ETag": etag,
@@ -165,3 +169,17 @@ class QuoteController(Controller):
         self, principal: PrincipalDep, quote_id: FromPath[UUID], data: JSONBody[QuoteDecision]
     ) -> QuoteRead:
         return await decisions.reject_quote(principal, quote_id, data)
+
+    @post(
+        "/{quote_id:uuid}/approval",
+        summary="Approve or reject a quote's discounts (a manager of the region or an admin)",
+        description="For quotes whose discounts exceed the author's limit (approval pending; "
+        "they stay drafts until approved); nobody decides on their own quote. A rejection "
+        "needs a reason.",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def decide_approval(
+        self, principal: PrincipalDep, quote_id: FromPath[UUID], data: JSONBody[ApprovalDecision]
+    ) -> QuoteRead:
+        return await decisions.decide_approval(principal, quote_id, data)

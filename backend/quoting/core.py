@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from backend.documents.numbering import NumberRules
+
 STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
 # Stored statuses move forward only; "expired" is never stored, it is read off valid_until.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -15,10 +17,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 OPEN = frozenset({"draft", "sent"})
 
-SERVER_PREFIX = "Q"
 # A device number: the install's sync client code, "-Q", the device's own quote counter.
 # It can never look like a server number "Q-2026-000123" (whose second part is a year).
 DEVICE_NUMBER = re.compile(r"^[A-Z0-9]{1,16}-Q[1-9][0-9]{0,8}$")
+NUMBERS = NumberRules(
+    kind="quote",
+    prefix="Q",
+    device_number=DEVICE_NUMBER,
+    device_example="'<client code>-Q<n>', e.g. '17-Q3'",
+)
+series_name = NUMBERS.series_name
+server_number = NUMBERS.server_number
+is_device_number = NUMBERS.is_device_number
 DEFAULT_VALIDITY_DAYS = 30
 
 
@@ -31,16 +41,3 @@ def effective_status(stored: str, valid_until: date, today: date) -> str:
 
 def can_move(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
-
-
-def series_name(year: int) -> str:
-    """The NumberSeries row counting one year's server-assigned quote numbers."""
-    return f"{SERVER_PREFIX}-{year}"
-
-
-def server_number(year: int, value: int) -> str:
-    return f"{SERVER_PREFIX}-{year}-{value:06d}"
-
-
-def is_device_number(number: str) -> bool:
-    return DEVICE_NUMBER.fullmatch(number) is not None

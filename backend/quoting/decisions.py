@@ -17,18 +17,19 @@ from uuid import UUID, uuid5
 
 import structlog
 
-from backend.accounts.principal import Principal
+from backend.accounts.principal import Principal, Role
 from backend.db import write_transaction
+from backend.documents import approval
+from backend.documents.schemas import ApprovalDecision, DeviceTotals
+from backend.documents.store import record_write
 from backend.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from backend.history.recorder import record_event
 from backend.orders import service as orders_service
-from backend.orders.schemas import DeviceTotals, OrderCreate, OrderLineCreate
+from backend.orders.schemas import OrderCreate, OrderLineCreate
 from backend.quoting import core
 from backend.quoting import repository as repo
 from backend.quoting.schemas import QuoteDecision, QuoteRead, QuoteStatusChange
 from backend.quoting.service import now, read, scope, seal, today, writable_row
 from backend.quoting.tables import Quote
-from sync.changelog import record_change
 
 log = structlog.get_logger(__name__)
 
@@ -47,7 +48,7 @@ def _check_time(captured_at: datetime | None) -> None:
 
 
 async def _row_for_answer(principal: Principal, quote_id: UUID) -> dict[str, Any]:
-    if principal.role == "customer":
+    if principal.role == Role.CUSTOMER:
         row = await repo.get_quote_row(quote_id, scope(principal))
         if row is None:
             raise NotFound(detail="No such quote.")
@@ -82,11 +83,11 @@ async def _move(
     )
     if not moved:
         raise Conflict(detail="The quote was answered meanwhile.")
-    await record_change("quotes", row["id"], "put", customer_id=row["customer"])
-    await record_event(
+    await record_write(
+        "quotes",
+        row["id"],
         row["customer"],
         "quote",
-        ref_id=row["id"],
         actor_id=principal.user_id,
         summary=f"Quote {row['number']}: {current} → {target}",
         data={
@@ -106,6 +107,7 @@ async def send_quote(principal: Principal, quote_id: UUID, data: QuoteStatusChan
     _check_time(data.captured_at)
     async with write_transaction():
         row = await writable_row(principal, quote_id)
+        approval.check_can_go_out(row, "quote")
         await _move(principal, row, "sent", data.note, data.captured_at)
         if data.device_pdf_sha256 is not None:
             await seal(quote_id, data.device_pdf_sha256)
@@ -139,6 +141,7 @@ async def accept_quote(principal: Principal, quote_id: UUID, data: QuoteDecision
     _check_time(data.captured_at)
     async with write_transaction():
         row = await _row_for_answer(principal, quote_id)
+        approval.check_can_go_out(row, "quote")
         order_id = order_id_for(quote_id)
         await _move(principal, row, "accepted", data.note, data.captured_at)
         lines = await repo.list_line_rows(quote_id)
@@ -185,6 +188,21 @@ async def change_status(principal: Principal, quote_id: UUID, data: QuoteStatusC
     decision = QuoteDecision(note=data.note, captured_at=data.captured_at)
     if data.status == "accepted":
         return await accept_quote(principal, quote_id, decision)
-    if principal.role == "customer":
+    if principal.role == Role.CUSTOMER:
         raise PermissionDenied(detail="Use accept or reject.")
     return await reject_quote(principal, quote_id, decision)
+
+
+async def decide_approval(
+    principal: Principal, quote_id: UUID, data: ApprovalDecision
+) -> QuoteRead:
+    """A manager of the customer's region (or an admin) approves or rejects the discounts."""
+    async with write_transaction():
+        row = await repo.get_quote_row(quote_id, scope(principal))
+        if row is None:
+            raise NotFound(detail="No such quote.")
+        await approval.record_decision(
+            principal, Quote, row, data, stream="quotes", kind="quote", label="Quote"
+        )
+    log.info("quotes.approval_decided", quote_id=str(quote_id), decision=data.decision)
+    return await read(quote_id)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from backend.customers.tables import Contact, Customer
-from backend.orders.schemas import PriceMismatch
+from backend.documents.reads import json_value, line_read, priced_fields, quantized
 from backend.quoting.core import effective_status
 from backend.quoting.schemas import QuoteLineRead, QuoteRead, TaxBucketRead
 from backend.quoting.tables import Quote, QuoteLine
@@ -46,6 +44,10 @@ QUOTE_COLUMNS = (
     Quote.created_at,
     Quote.updated_at,
     Quote.version,
+    Quote.approval,
+    Quote.approval_by,
+    Quote.approval_at,
+    Quote.approval_reason,
 )
 LINE_COLUMNS = (
     QuoteLine.id,
@@ -65,35 +67,12 @@ LINE_COLUMNS = (
 )
 
 
-def _q(value: Decimal, places: int) -> Decimal:
-    # SQLite drops a NUMERIC's scale ("37.00" comes back as 37): give it back, same on both.
-    return Decimal(value).quantize(Decimal(1).scaleb(-places))
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value  # text on some engines
-
-
 def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def to_line_read(row: dict[str, Any]) -> QuoteLineRead:
-    return QuoteLineRead(
-        id=row["id"],
-        position=row["position"],
-        product_id=row["product"],
-        sku=row["sku"],
-        name=row["name"],
-        unit=row["unit"],
-        quantity=_q(row["quantity"], 3),
-        unit_price=_q(row["unit_price"], 4),
-        discount_pct=_q(row["discount_pct"], 2),
-        tax_rate=_q(row["tax_rate"], 2),
-        net=_q(row["net"], 2),
-        tax_amount=_q(row["tax_amount"], 2),
-        total=_q(row["total"], 2),
-    )
+    return line_read(QuoteLineRead, row)
 
 
 def to_quote_read(
@@ -110,25 +89,20 @@ def to_quote_read(
         customer_id=row["customer"],
         contact_id=row["contact"],
         author_id=row["author"],
-        price_list_id=row["price_list"],
-        currency=row["currency"],
         locale=row["locale"],
         status=effective_status(row["status"], valid_until, today),  # type: ignore[arg-type]
         issue_date=_date(row["issue_date"]),
         valid_until=valid_until,
         terms=row["terms"],
         notes=row["notes"],
-        document_discount_pct=_q(row["document_discount_pct"], 2),
-        subtotal=_q(row["subtotal"], 2),
-        discount_total=_q(row["discount_total"], 2),
-        tax_total=_q(row["tax_total"], 2),
-        total=_q(row["total"], 2),
         tax_breakdown=[
-            TaxBucketRead(rate=_q(b["rate"], 2), base=_q(b["base"], 2), tax=_q(b["tax"], 2))
-            for b in _json(row["tax_breakdown"]) or []
+            TaxBucketRead(
+                rate=quantized(b["rate"], 2),
+                base=quantized(b["base"], 2),
+                tax=quantized(b["tax"], 2),
+            )
+            for b in json_value(row["tax_breakdown"]) or []
         ],
-        price_mismatch=row["price_mismatch"],
-        mismatches=[PriceMismatch(**m) for m in _json(row["mismatches"]) or []],
         fingerprint=row["fingerprint"],
         device_pdf_sha256=row["device_pdf_sha256"],
         server_pdf_sha256=row["server_pdf_sha256"],
@@ -140,11 +114,12 @@ def to_quote_read(
         version=row["version"],
         lines=lines,
         document=document,
+        **priced_fields(row),
     )
 
 
 def company_of(row: dict[str, Any]) -> dict[str, Any]:
-    return dict(_json(row["company"]) or {})
+    return dict(json_value(row["company"]) or {})
 
 
 async def get_quote_row(quote_id: UUID, condition: Any | None = None) -> dict[str, Any] | None:

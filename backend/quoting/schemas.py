@@ -10,27 +10,35 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from backend.orders.schemas import DeviceTotals, PriceMismatch
-from backend.schemas import Locale, LongText, ShortText
+from backend.documents.schemas import (
+    Approval,
+    DeviceTotals,
+    PricedLineCreate,
+    PricedLineRead,
+    PriceMismatch,
+)
+from backend.schemas import Locale, ShortText
 
 Status = Literal["draft", "sent", "accepted", "rejected", "expired"]
 # What a writer may set; "expired" only ever follows from valid_until.
 Transition = Literal["sent", "accepted", "rejected"]
 QuoteNumber = Annotated[str, Meta(min_length=1, max_length=40)]
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+# Free text printed on the PDF: its render time grows faster than linearly with line breaks,
+# so both its length and its breaks are bounded (CR and LF count one each; no ambiguity, so
+# the pattern runs in linear time).
+PdfText = Annotated[
+    str,
+    Meta(
+        max_length=4000,
+        pattern=r"^[^\r\n]*([\r\n][^\r\n]*){0,200}$",
+        description="printed on the PDF: at most 4,000 characters and 200 line breaks",
+    ),
+]
 
 
-class QuoteLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class QuoteLineCreate(PricedLineCreate):
     """One line; unit_price/tax_rate/net/... are the device's figures, checked, not used."""
-
-    product_id: UUID
-    quantity: Decimal
-    discount_pct: Decimal = Decimal(0)
-    unit_price: Decimal | None = None
-    tax_rate: Decimal | None = None
-    net: Decimal | None = None
-    tax_amount: Decimal | None = None
-    total: Decimal | None = None
 
 
 class QuoteCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -43,8 +51,8 @@ class QuoteCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     locale: Locale | None = None  # the quote's language; default: the author's
     issue_date: date | None = None  # default: today (UTC)
     valid_until: date | None = None  # default: issue_date + 30 days
-    terms: LongText = ""
-    notes: LongText = ""
+    terms: PdfText = ""
+    notes: PdfText = ""
     status: Literal["draft", "sent"] = "draft"
     device_totals: DeviceTotals | None = None
     device_pdf_sha256: Sha256 | None = None
@@ -60,8 +68,8 @@ class QuoteUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     locale: Locale | msgspec.UnsetType = msgspec.UNSET
     issue_date: date | msgspec.UnsetType = msgspec.UNSET
     valid_until: date | msgspec.UnsetType = msgspec.UNSET
-    terms: LongText | msgspec.UnsetType = msgspec.UNSET
-    notes: LongText | msgspec.UnsetType = msgspec.UNSET
+    terms: PdfText | msgspec.UnsetType = msgspec.UNSET
+    notes: PdfText | msgspec.UnsetType = msgspec.UNSET
     device_totals: DeviceTotals | None = None
     device_pdf_sha256: Sha256 | None = None
     captured_at: datetime | None = None
@@ -81,20 +89,8 @@ class QuoteDecision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     captured_at: datetime | None = None
 
 
-class QuoteLineRead(msgspec.Struct, kw_only=True):
-    id: str
-    position: int
-    product_id: UUID
-    sku: str
-    name: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    discount_pct: Decimal
-    tax_rate: Decimal
-    net: Decimal
-    tax_amount: Decimal
-    total: Decimal
+class QuoteLineRead(PricedLineRead):
+    pass
 
 
 class TaxBucketRead(msgspec.Struct, kw_only=True):
@@ -137,3 +133,7 @@ class QuoteRead(msgspec.Struct, kw_only=True):
     lines: list[QuoteLineRead] | None = None
     # The JSON both engines render the PDF from (backend.quotes.wire), with lines only.
     document: dict[str, Any] | None = None
+    approval: Approval | None = None
+    approval_by_id: UUID | None = None
+    approval_at: datetime | None = None
+    approval_reason: str = ""

@@ -3,14 +3,14 @@
 Who writes: admins, managers and reps for customers in their scope. Customer users read their
 own quotes once sent, and accept or reject them (backend.quoting.decisions).
 
-Pricing is the orders' rule: unit prices from the customer's price list, tax rates from the
-products, every figure recomputed with backend.quotes.pricing; what the device sent is
-compared and each difference listed in ``mismatches`` (the server's figure is kept).
+Pricing is the orders' rule and code (backend.documents.pricing): unit prices from the
+customer's price list, tax rates from the products, every figure recomputed; what the device
+sent is compared and each difference listed in ``mismatches`` (the server's figure is kept).
 
 Numbers never collide: the server assigns "Q-<year>-<6 digits>" from a NumberSeries row
 inside the write transaction; a device offline sends "<sync client code>-Q<n>" (its install's
-code, unique per install, and its own counter), checked by shape and by the unique index
-(409 when taken).
+code, unique per install, and its own counter), checked by shape, by the series it belongs
+to (backend.numbering: only the sending device's) and by the unique index (409 when taken).
 
 The PDF: the quote's JSON (backend.quotes.wire) is composed from the rows by the same pure
 function the device runs; its fingerprint is stored on every write. When the device sends
@@ -28,17 +28,14 @@ from uuid import UUID, uuid4
 import msgspec
 import structlog
 
-from backend.accounts.principal import Principal
-from backend.catalogue import repository as catalogue_repo
-from backend.catalogue.core import HUNDRED, check_decimal
-from backend.db import write_transaction
+from backend.accounts.principal import Principal, Role
+from backend.approvals_visibility import shaped_document
+from backend.db import is_unique_violation, write_transaction
+from backend.documents import approval, pricing
+from backend.documents.store import record_write, store_lines
 from backend.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from backend.history.recorder import record_event
-from backend.orders import core as orders_core
-from backend.orders import repository as orders_repo
-from backend.quotes.pricing import LineInput, PricedDocument, PricingError, PricingPolicy
-from backend.quotes.pricing import price_document as price
-from backend.quoting import core, documents
+from backend.quotes.pricing import PricedDocument
+from backend.quoting import core, documents, rendering
 from backend.quoting import repository as repo
 from backend.quoting.company import load_company
 from backend.quoting.schemas import QuoteCreate, QuoteLineCreate, QuoteRead, QuoteUpdate
@@ -46,7 +43,6 @@ from backend.quoting.tables import Quote, QuoteLine
 from backend.schemas import Page
 from backend.scope import combine, customer_condition, customer_in_scope
 from backend.settings import get_settings
-from sync.changelog import record_change
 
 log = structlog.get_logger(__name__)
 WRITERS = ("admin", "manager", "rep")
@@ -61,9 +57,12 @@ def today() -> date:
 
 
 def scope(principal: Principal) -> Any | None:
-    """Quotes the principal may read: in customer scope; customers never see drafts."""
+    """Quotes a principal reads (visibility.md): those of the customers it sees; a distributor
+    the ones it made; a customer those addressed to it, never drafts. REST and sync ask this."""
     condition = customer_condition(principal, via=Quote.customer)
-    if principal.role == "customer":
+    if principal.role == Role.DISTRIBUTOR:
+        return Quote.author == principal.user_id
+    if principal.role == Role.CUSTOMER:
         return combine(condition, Quote.status != "draft")
     return condition
 
@@ -89,7 +88,7 @@ async def read(quote_id: UUID, *, with_document: bool = True) -> QuoteRead:
 async def get_quote(principal: Principal, quote_id: UUID) -> QuoteRead:
     if await repo.get_quote_row(quote_id, scope(principal)) is None:
         raise NotFound(detail="No such quote.")
-    return await read(quote_id)
+    return shaped_document(principal, await read(quote_id))
 
 
 async def list_quotes(
@@ -120,7 +119,7 @@ async def list_quotes(
     if mine:
         mine_condition = (
             Quote.customer == principal.customer_id
-            if principal.role == "customer"
+            if principal.role == Role.CUSTOMER
             else Quote.author == principal.user_id
         )
     condition = combine(
@@ -132,7 +131,9 @@ async def list_quotes(
     )
     rows = await repo.list_quote_rows(condition, limit + 1, offset)
     return Page(
-        items=[repo.to_quote_read(r, None, today=day) for r in rows[:limit]],
+        items=[
+            shaped_document(principal, repo.to_quote_read(r, None, today=day)) for r in rows[:limit]
+        ],
         next_cursor=str(offset + limit) if len(rows) > limit else None,
     )
 
@@ -145,24 +146,6 @@ def company_header() -> dict[str, Any]:
 # --- checks and pricing -----------------------------------------------------------------
 
 
-def _check_lines(errors: list[FieldError], lines: list[QuoteLineCreate]) -> None:
-    for i, line in enumerate(lines):
-        check_decimal(
-            errors,
-            f"lines[{i}].quantity",
-            line.quantity,
-            places=3,
-            positive=True,
-            lo=None,
-            hi=Decimal("99999999999"),
-        )
-        check_decimal(errors, f"lines[{i}].discount_pct", line.discount_pct, places=2, hi=HUNDRED)
-        if line.unit_price is not None:
-            check_decimal(errors, f"lines[{i}].unit_price", line.unit_price, places=4)
-        if line.tax_rate is not None:
-            check_decimal(errors, f"lines[{i}].tax_rate", line.tax_rate, places=2, hi=HUNDRED)
-
-
 def _check_common(
     errors: list[FieldError],
     discount: Decimal | None,
@@ -170,8 +153,7 @@ def _check_common(
     valid_until: date | None,
     captured_at: datetime | None,
 ) -> None:
-    if discount is not None:
-        check_decimal(errors, "document_discount_pct", discount, places=2, hi=HUNDRED)
+    pricing.check_document_discount(errors, discount)
     if issue is not None and valid_until is not None and valid_until < issue:
         errors.append(FieldError("valid_until", "must not be before issue_date", "range"))
     if captured_at is not None and captured_at.tzinfo is None:
@@ -202,111 +184,25 @@ async def _check_contact(contact_id: UUID | None, customer_id: UUID) -> None:
 
 
 async def _price_list(customer: dict[str, Any]) -> dict[str, Any]:
-    pl_id = customer["price_list"]
-    price_list = await catalogue_repo.get_price_list_row(pl_id) if pl_id else None
-    if price_list is None:
-        raise ValidationFailed(
-            detail="The customer has no price list; nothing can be priced.",
-            errors=[FieldError("customer_id", "the customer has no price list", "no_price_list")],
-        )
-    return price_list
+    return await pricing.price_list_row(customer["price_list"])
 
 
 async def _price(
     lines: list[QuoteLineCreate], discount: Decimal, price_list: dict[str, Any]
 ) -> PricedDocument:
-    product_ids = [line.product_id for line in lines]
-    products = await catalogue_repo.get_products_for_pricing(product_ids)
-    items = await catalogue_repo.get_item_rows(price_list["id"], product_ids)
-    errors: list[FieldError] = []
-    inputs: list[LineInput] = []
-    for i, line in enumerate(lines):
-        product, item = products.get(line.product_id), items.get(line.product_id)
-        if product is None or not product["active"]:
-            errors.append(FieldError(f"lines[{i}].product_id", "no such product", "unknown"))
-            continue
-        if item is None:
-            errors.append(
-                FieldError(
-                    f"lines[{i}].product_id",
-                    f"{product['sku']} has no price in price list {price_list['code']}",
-                    "not_priced",
-                )
-            )
-            continue
-        inputs.append(
-            LineInput(
-                product_id=str(product["id"]),
-                sku=product["sku"],
-                name=product["name"],
-                quantity=line.quantity,
-                unit_price=Decimal(item["price"]),
-                tax_rate=Decimal(product["tax_rate"]),
-                discount_pct=line.discount_pct,
-                unit=product["unit"],
-            )
-        )
-    if errors:
-        raise ValidationFailed(
-            detail="Some lines cannot be priced; nothing was stored.", errors=errors
-        )
-    policy = PricingPolicy(
-        currency=price_list["currency"], prices_include_tax=price_list["prices_include_tax"]
-    )
-    try:
-        return price(inputs, document_discount_pct=discount, policy=policy)
-    except PricingError as exc:
-        index = exc.line_index
-        name = f"lines[{index}].{exc.field}" if index is not None else exc.field
-        raise ValidationFailed(detail=str(exc), errors=[FieldError(name, str(exc))]) from None
-
-
-def _mismatches(
-    lines: list[QuoteLineCreate], totals: Any, priced: PricedDocument
-) -> list[dict[str, Any]]:
-    snapshots = [
-        {
-            "unit_price": line.unit_price,
-            "tax_rate": line.tax_rate,
-            "net": line.net,
-            "tax_amount": line.tax_amount,
-            "total": line.total,
-        }
-        for line in lines
-    ]
-    sent = {} if totals is None else msgspec.structs.asdict(totals)
-    return orders_core.price_mismatches(orders_core.device_document(snapshots, sent), priced)
+    # Not the price list's discount limit: that is the order's (an agreed quote's order is
+    # priced at its agreed prices); a quote's discounts are the author's role's (approval).
+    return await pricing.price_lines(lines, discount, price_list)
 
 
 def _figures(priced: PricedDocument) -> dict[Any, Any]:
-    line_discounts = sum((line.discount_amount for line in priced.lines), Decimal(0))
     return {
-        Quote.currency: priced.currency,
-        Quote.document_discount_pct: priced.document_discount_pct,
-        Quote.subtotal: priced.subtotal,
-        Quote.discount_total: line_discounts + priced.document_discount_amount,
-        Quote.tax_total: priced.tax_total,
-        Quote.total: priced.total,
+        **pricing.document_figures(priced),
         Quote.tax_breakdown: [
             {"rate": str(b.rate), "base": str(b.base), "tax": str(b.tax)}
             for b in priced.tax_breakdown
         ],
     }
-
-
-async def _replace_lines(quote_id: UUID, priced: PricedDocument) -> None:
-    await QuoteLine.delete().where(QuoteLine.quote == quote_id)
-    await QuoteLine.insert(
-        *[
-            QuoteLine(
-                id=str(uuid4()),
-                quote=quote_id,
-                position=i,
-                **orders_core.line_snapshot(line),
-            )
-            for i, line in enumerate(priced.lines)
-        ]
-    )
 
 
 async def seal(quote_id: UUID, device_pdf_sha256: str | None) -> None:
@@ -318,7 +214,7 @@ async def seal(quote_id: UUID, device_pdf_sha256: str | None) -> None:
     )
     values: dict[Any, Any] = {Quote.fingerprint: documents.fingerprint_of(doc)}
     if device_pdf_sha256 is not None:
-        _, server_sha = documents.render(doc)
+        _, server_sha = await rendering.render_pdf(doc)
         values.update(
             {
                 Quote.device_pdf_sha256: device_pdf_sha256,
@@ -350,11 +246,6 @@ async def _existing(principal: Principal, quote_id: UUID) -> QuoteRead | None:
     return await read(quote_id)
 
 
-def _is_unique_violation(exc: Exception) -> bool:
-    text = f"{type(exc).__name__} {exc}".lower()
-    return "unique" in text or "integrity" in text or "duplicate" in text
-
-
 async def submit_quote(
     principal: Principal, data: QuoteCreate, *, captured_at: datetime | None = None
 ) -> tuple[QuoteRead, bool]:
@@ -365,43 +256,29 @@ async def submit_quote(
     issue = data.issue_date or today()
     valid_until = data.valid_until or issue + timedelta(days=core.DEFAULT_VALIDITY_DAYS)
     errors: list[FieldError] = []
-    _check_lines(errors, data.lines)
+    pricing.check_lines(errors, data.lines)
     _check_common(errors, data.document_discount_pct, issue, valid_until, captured_at)
-    if data.number is not None and not core.is_device_number(data.number):
-        errors.append(
-            FieldError(
-                "number",
-                "a device number is '<client code>-Q<n>', e.g. '17-Q3'; "
-                "leave it out to get a server number",
-                "pattern",
-            )
-        )
+    if wrong := core.NUMBERS.shape_error(data.number):
+        errors.append(wrong)
     _raise(errors)
     quote_id = data.id or uuid4()
     if data.id is not None and (found := await _existing(principal, quote_id)):
         return found, False
+    await core.NUMBERS.check_series(principal.user_id, data.number)
     customer = await _customer(principal, data.customer_id)
     await _check_contact(data.contact_id, data.customer_id)
     price_list = await _price_list(customer)
     priced = await _price(data.lines, data.document_discount_pct, price_list)
-    mismatches = _mismatches(data.lines, data.device_totals, priced)
+    mismatches = pricing.device_mismatches(data.lines, data.device_totals, priced)
     company = company_header()
+    needs = approval.approval_for(principal, priced)
+    # Above the limits it is kept as a draft: it can be sent once a manager approved it.
+    status = "draft" if needs else data.status
     try:
         async with write_transaction():
             if data.id is not None and (found := await _existing(principal, quote_id)):
                 return found, False
-            if data.number is not None:
-                if await repo.number_taken(data.number):
-                    raise Conflict(
-                        detail="The quote number is used already.",
-                        errors=[FieldError("number", "already used", "taken")],
-                    )
-                number = data.number
-            else:
-                number = core.server_number(
-                    issue.year,
-                    await orders_repo.next_series_value(core.series_name(issue.year)),
-                )
+            number = await core.NUMBERS.take(data.number, issue.year, repo.number_taken)
             await Quote.insert(
                 Quote(
                     id=quote_id,
@@ -411,31 +288,33 @@ async def submit_quote(
                     author=principal.user_id,
                     price_list=price_list["id"],
                     locale=data.locale or principal.locale,
-                    status=data.status,
+                    status=status,
                     issue_date=issue,
                     valid_until=valid_until,
                     terms=data.terms,
                     notes=data.notes,
-                    price_mismatch=bool(mismatches),
-                    mismatches=mismatches,
                     company=company,
                     captured_at=captured_at,
+                    approval=needs,
+                    **pricing.mismatch_figures(mismatches),
                 )
             )
             await Quote.update(_figures(priced)).where(Quote.id == quote_id)
-            await _replace_lines(quote_id, priced)
+            await store_lines(QuoteLine.quote, quote_id, priced, replace=True)
             await seal(quote_id, data.device_pdf_sha256)
-            await record_change("quotes", quote_id, "put", customer_id=customer["id"])
-            await record_event(
+            await record_write(
+                "quotes",
+                quote_id,
                 customer["id"],
                 "quote",
-                ref_id=quote_id,
                 actor_id=principal.user_id,
-                summary=f"Quote {number}: {priced.total} {priced.currency} ({data.status})",
+                summary=f"Quote {number}: {priced.total} {priced.currency} ({status})"
+                + (", discounts await approval" if needs else ""),
                 data={
                     "number": number,
                     "action": "created",
-                    "status": data.status,
+                    "status": status,
+                    "approval": needs,
                     "total": str(priced.total),
                     "currency": priced.currency,
                     "lines": len(priced.lines),
@@ -445,7 +324,7 @@ async def submit_quote(
                 captured_at=captured_at,
             )
     except Exception as exc:
-        if isinstance(exc, Conflict | ValidationFailed) or not _is_unique_violation(exc):
+        if isinstance(exc, Conflict | ValidationFailed) or not is_unique_violation(exc):
             raise
         if data.id is not None and (found := await _existing(principal, quote_id)):
             return found, False
@@ -468,7 +347,7 @@ async def writable_row(principal: Principal, quote_id: UUID) -> dict[str, Any]:
     if row is None:
         raise NotFound(detail="No such quote.")
     if principal.role not in WRITERS or (
-        principal.role == "rep" and row["author"] != principal.user_id
+        principal.role == Role.REP and row["author"] != principal.user_id
     ):
         raise PermissionDenied(detail="You may not change this quote.")
     return row
@@ -485,7 +364,7 @@ async def update_quote(
     captured_at = captured_at or data.captured_at
     errors: list[FieldError] = []
     if data.lines is not None:
-        _check_lines(errors, data.lines)
+        pricing.check_lines(errors, data.lines)
     discount = None if data.document_discount_pct is msgspec.UNSET else data.document_discount_pct
     _check_common(errors, discount, None, None, captured_at)
     _raise(errors)
@@ -542,23 +421,21 @@ async def update_quote(
                 discount if discount is not None else Decimal(row["document_discount_pct"]),
                 price_list,
             )
-            mismatches = _mismatches(lines, data.device_totals, priced)
+            mismatches = pricing.device_mismatches(lines, data.device_totals, priced)
             values.update(_figures(priced))
-            values.update(
-                {
-                    Quote.price_list: price_list["id"],
-                    Quote.price_mismatch: bool(mismatches),
-                    Quote.mismatches: mismatches,
-                }
-            )
-            await _replace_lines(quote_id, priced)
+            values.update({"price_list": price_list["id"], **pricing.mismatch_figures(mismatches)})
+            # New figures, new verdict: an earlier approval or rejection no longer holds.
+            needs = approval.approval_for(principal, priced)
+            if needs or row.get("approval") is not None:
+                values.update({"approval": needs, **approval.reset_values()})
+            await store_lines(QuoteLine.quote, quote_id, priced, replace=True)
         await Quote.update(values).where(Quote.id == quote_id)
         await seal(quote_id, data.device_pdf_sha256)
-        await record_change("quotes", quote_id, "put", customer_id=row["customer"])
-        await record_event(
+        await record_write(
+            "quotes",
+            quote_id,
             row["customer"],
             "quote",
-            ref_id=quote_id,
             actor_id=principal.user_id,
             summary=f"Quote {row['number']} edited",
             data={"number": row["number"], "action": "edited", "fields": sorted(changes)},

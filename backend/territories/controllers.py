@@ -1,10 +1,12 @@
-"""REST endpoints for regions, territories and distributors."""
+"""REST endpoints for regions, territories and distributors, and territory planning (team map,
+workload, rebalance and its undo, polygon assignment: the geometry work is geo's)."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
 from uuid import UUID
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.deps import PrincipalDep
@@ -18,8 +20,21 @@ from backend.territories.schemas import (
     RegionRead,
     RegionUpdate,
     TerritoryCreate,
+    TerritoryFeatureCollection,
+    TerritoryImport,
+    TerritoryImportResult,
     TerritoryRead,
     TerritoryUpdate,
+)
+from geo import territory_service as planning
+from geo.territory_schemas import (
+    AssignResult,
+    MoveBatchRead,
+    RebalanceApply,
+    RebalanceRead,
+    RebalanceRequest,
+    TeamMapRead,
+    WorkloadReport,
 )
 
 
@@ -62,11 +77,34 @@ class TerritoryController(Controller):
     path = "/territories"
     tags = ["territories"]
 
-    @get("/", summary="Territories you work in", responses=problem_responses(401))
+    @get(
+        "/",
+        summary="Territories you work in (format=geojson: a GeoJSON FeatureCollection)",
+        responses=problem_responses(401),
+    )
     async def list_territories(
-        self, principal: PrincipalDep, region_id: FromQuery[UUID | None] = None
-    ) -> list[TerritoryRead]:
+        self,
+        principal: PrincipalDep,
+        region_id: FromQuery[UUID | None] = None,
+        format: FromQuery[Literal["json", "geojson"]] = "json",
+    ) -> list[TerritoryRead] | TerritoryFeatureCollection:
+        if format == "geojson":
+            return await service.territories_geojson(principal, region_id)
         return await service.list_territories(principal, region_id)
+
+    @post(
+        "/geojson",
+        summary="Set territories' shapes from a GeoJSON FeatureCollection, matched by code",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def import_geojson(
+        self,
+        principal: PrincipalDep,
+        data: JSONBody[TerritoryImport],
+        dry_run: FromQuery[bool] = False,
+    ) -> TerritoryImportResult:
+        return await service.import_geojson(principal, data, dry_run=dry_run)
 
     @get("/{territory_id:uuid}", summary="One territory", responses=problem_responses(*AUTHED))
     async def get_territory(
@@ -86,7 +124,7 @@ class TerritoryController(Controller):
 
     @patch(
         "/{territory_id:uuid}",
-        summary="Change a territory's name, code or polygon",
+        summary="Change a territory's name, code or geometry (GeoJSON)",
         responses=problem_responses(*WRITE),
     )
     async def update_territory(
@@ -145,3 +183,88 @@ class DistributorController(Controller):
         self, principal: PrincipalDep, distributor_id: FromPath[UUID]
     ) -> None:
         await service.delete_distributor(principal, distributor_id)
+
+
+class TerritoryPlanningController(Controller):
+    path = "/territories"
+    tags = ["territories"]
+
+    @get(
+        "/map",
+        summary="The region's located customers for the team map (columns, with an ETag)",
+        description="Columns of ids, fixed-point coordinates (`scale`), indexes into the "
+        "`territories` and `segments` lists and due times (Unix seconds); send the ETag back "
+        "as If-None-Match and an unchanged map is a 304 without a body.",
+        responses=problem_responses(400, *AUTHED, 422),
+    )
+    async def team_map(
+        self,
+        request: Request[Any, Any, Any],
+        principal: PrincipalDep,
+        region_id: FromQuery[UUID | None] = None,
+    ) -> Response[TeamMapRead]:
+        data = await planning.team_map(principal, region_id)
+        etag = planning.team_map_etag(data)
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        given = request.headers.get("if-none-match", "")
+        if any(part.strip().removeprefix("W/") == etag for part in given.split(",")):
+            return Response(None, status_code=304, headers=headers)  # type: ignore[arg-type]
+        return Response(data, headers=headers)
+
+    @get(
+        "/workload",
+        summary="Workload of a region's territories against their reps' weekly hours",
+        responses=problem_responses(400, *AUTHED, 422),
+    )
+    async def workload(
+        self, principal: PrincipalDep, region_id: FromQuery[UUID | None] = None
+    ) -> WorkloadReport:
+        return await planning.territory_workload(principal, region_id)
+
+    @post(
+        "/rebalance/preview",
+        summary="Suggest customer moves that even out territories (changes nothing)",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def rebalance_preview(
+        self, principal: PrincipalDep, data: JSONBody[RebalanceRequest]
+    ) -> RebalanceRead:
+        return await planning.rebalance_preview(principal, data)
+
+    @post(
+        "/rebalance/apply",
+        summary="Apply a rebalance preview's moves in one step (409 if customers moved since)",
+        responses=problem_responses(*WRITE, 409),
+        status_code=201,
+    )
+    async def rebalance_apply(
+        self, principal: PrincipalDep, data: JSONBody[RebalanceApply]
+    ) -> MoveBatchRead:
+        return await planning.rebalance_apply(principal, data)
+
+    @post(
+        "/rebalance/{batch_id:uuid}/undo",
+        summary="Undo an applied rebalance or polygon assignment (409 if customers moved since)",
+        responses=problem_responses(*AUTHED, 409),
+        status_code=200,
+    )
+    async def rebalance_undo(
+        self, principal: PrincipalDep, batch_id: FromPath[UUID]
+    ) -> MoveBatchRead:
+        return await planning.undo_moves(principal, batch_id)
+
+    @post(
+        "/{territory_id:uuid}/assign-by-polygon",
+        summary="Move the region's customers inside the territory's geometry into it "
+        "(dry_run=true: only say who would move)",
+        responses=problem_responses(*WRITE),
+        status_code=200,
+    )
+    async def assign_by_polygon(
+        self,
+        principal: PrincipalDep,
+        territory_id: FromPath[UUID],
+        dry_run: FromQuery[bool] = False,
+    ) -> AssignResult:
+        return await planning.assign_by_polygon(principal, territory_id, dry_run=dry_run)

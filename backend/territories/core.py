@@ -39,6 +39,52 @@ def _check_polygon(rings: Any, path: str) -> list[FieldError]:
     return errors
 
 
+# A territory is drawn by hand or imported from a map: a few thousand corners is plenty, and
+# the bound keeps point-in-polygon over 10,000 customers fast and a device's replica small.
+MAX_VERTICES = 5000
+
+# Colours of territories on the team map, picked by code so a territory keeps its colour.
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#843c39",
+)
+
+
+def territory_colour(code: str) -> str:
+    """A stable colour for a territory (the same code always gets the same colour)."""
+    return PALETTE[sum(code.encode()) % len(PALETTE)]
+
+
+def _vertex_count(geometry: dict[str, Any]) -> int:
+    coords = geometry.get("coordinates") or []
+    polygons = [coords] if geometry.get("type") == "Polygon" else coords
+    return sum(len(ring) for poly in polygons for ring in poly)
+
+
+def geometry_errors(geometry: Any, field: str = "geometry") -> list[FieldError]:
+    """What is wrong with a territory's geometry: GeoJSON shape, closed rings, ranges, size."""
+    errors = polygon_errors(geometry, field)
+    if not errors and (n := _vertex_count(geometry)) > MAX_VERTICES:
+        errors.append(
+            FieldError(
+                f"{field}.coordinates",
+                f"{n} positions; at most {MAX_VERTICES} are allowed",
+                "too_many_vertices",
+            )
+        )
+    return errors
+
+
 def polygon_errors(geometry: Any, field: str = "polygon") -> list[FieldError]:
     """What is wrong with a GeoJSON Polygon or MultiPolygon (empty list: nothing)."""
     if not isinstance(geometry, dict):

@@ -35,6 +35,7 @@ DISTRIBUTOR_COLUMNS = (
     Distributor.code,
     Distributor.phone,
     Distributor.email,
+    Distributor.price_list,
     Distributor.version,
     Distributor.updated_at,
 )
@@ -52,13 +53,20 @@ def to_region_read(row: dict[str, Any]) -> RegionRead:
     )
 
 
+def _geometry(stored: Any) -> dict[str, Any] | None:
+    """The stored shape (the `polygon` column, JSON text on SQLite) as GeoJSON."""
+    value = json.loads(stored) if isinstance(stored, str) else stored
+    return value or None
+
+
 def to_territory_read(row: dict[str, Any]) -> TerritoryRead:
     return TerritoryRead(
         id=row["id"],
         region_id=row["region"],
         name=row["name"],
         code=row["code"],
-        polygon=json.loads(row["polygon"]) if isinstance(row["polygon"], str) else row["polygon"],
+        geometry=_geometry(row["polygon"]),
+        polygon=_geometry(row["polygon"]),
         version=row["version"],
         updated_at=row["updated_at"],
     )
@@ -72,6 +80,7 @@ def to_distributor_read(row: dict[str, Any]) -> DistributorRead:
         code=row["code"],
         phone=row["phone"],
         email=row["email"],
+        price_list_id=row["price_list"],
         version=row["version"],
         updated_at=row["updated_at"],
     )

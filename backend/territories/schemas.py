@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -46,6 +46,9 @@ class TerritoryRead(msgspec.Struct, kw_only=True):
     region_id: UUID
     name: str
     code: str
+    # GeoJSON Polygon or MultiPolygon; None: customers are assigned by hand.
+    geometry: GeoJSON | None
+    # The same value under its first name, for clients of the first round.
     polygon: GeoJSON | None
     version: int
     updated_at: datetime
@@ -56,13 +59,68 @@ class TerritoryCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     region_id: UUID
     name: Name
     code: Code
-    polygon: GeoJSON | None = None
+    geometry: GeoJSON | None = None
+    polygon: GeoJSON | None = None  # the first round's name of `geometry`
 
 
 class TerritoryUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     code: Code | UnsetType = UNSET
-    polygon: GeoJSON | UnsetType | None = UNSET
+    geometry: GeoJSON | UnsetType | None = UNSET
+    polygon: GeoJSON | UnsetType | None = UNSET  # the first round's name of `geometry`
+
+
+class TerritoryProperties(msgspec.Struct, kw_only=True):
+    """What the team map needs of a territory besides its shape."""
+
+    id: UUID
+    code: str
+    name: str
+    region_id: UUID
+    rep_ids: list[UUID]
+    colour: str
+
+
+class TerritoryFeature(msgspec.Struct, kw_only=True):
+    type: Literal["Feature"] = "Feature"
+    id: UUID
+    geometry: GeoJSON | None
+    properties: TerritoryProperties
+
+
+class TerritoryFeatureCollection(msgspec.Struct, kw_only=True):
+    """`GET /api/territories?format=geojson`: every visible territory as a GeoJSON feature."""
+
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[TerritoryFeature]
+
+
+class ImportFeature(msgspec.Struct, kw_only=True):
+    """A feature of an imported file: matched to a territory by `properties.code`."""
+
+    type: Literal["Feature"]
+    geometry: GeoJSON | None = None
+    properties: dict[str, Any] = msgspec.field(default_factory=dict)
+    id: str | int | None = None
+    bbox: list[float] | None = None
+
+
+class TerritoryImport(msgspec.Struct, kw_only=True):
+    """A GeoJSON FeatureCollection of territory shapes (other GeoJSON members are ignored)."""
+
+    type: Literal["FeatureCollection"]
+    features: Annotated[list[ImportFeature], Meta(max_length=500)]
+    bbox: list[float] | None = None
+    name: str | None = None
+    crs: dict[str, Any] | None = None
+
+
+class TerritoryImportResult(msgspec.Struct, kw_only=True):
+    """Which territories an import changed (codes); nothing changes on a dry run."""
+
+    dry_run: bool
+    updated: list[str]
+    unchanged: list[str]
 
 
 class DistributorRead(msgspec.Struct, kw_only=True):
@@ -72,6 +130,8 @@ class DistributorRead(msgspec.Struct, kw_only=True):
     code: str
     phone: str
     email: str
+    # The list its orders are priced with; None: it cannot take orders yet.
+    price_list_id: UUID | None = None
     version: int
     updated_at: datetime
 
@@ -90,3 +150,4 @@ class DistributorUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     code: Code | UnsetType = UNSET
     phone: Phone | UnsetType = UNSET
     email: OptionalEmail | UnsetType = UNSET
+    price_list_id: UUID | UnsetType | None = UNSET

@@ -1,6 +1,7 @@
 """Regions, territories and distributors: how the field is divided."""
 
-from piccolo.columns import JSON, ForeignKey, Varchar
+from piccolo.columns import JSON, UUID, ForeignKey, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from backend.base import SyncedColumns
@@ -29,3 +30,17 @@ class Distributor(SyncedColumns, Table, tablename="distributor"):
     phone = Varchar(length=40, default="")
     email = Varchar(length=200, default="")
     price_list = ForeignKey(references=PriceList, null=True, default=None)
+
+
+class TerritoryMoveBatch(Table, tablename="territory_move_batch"):
+    """Customers moved between territories in one step (a rebalance or a polygon assignment),
+    kept so the step can be undone exactly."""
+
+    id = UUID(primary_key=True)
+    region = ForeignKey(references=Region, null=False, index=True)
+    kind = Varchar(length=20)  # rebalance | polygon
+    # [{"customer_id", "from_territory_id" (None: had none), "to_territory_id"}]
+    moves = JSON(default=[])
+    created_by = UUID()
+    created_at = Timestamptz(default=TimestamptzNow())
+    undone_at = Timestamptz(null=True, default=None)

@@ -9,8 +9,9 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.deps import PrincipalDep
+from backend.edge.params import PageLimit
 from backend.problems import AUTHED, WRITE, problem_responses
-from backend.schemas import Page, PageLimit
+from backend.schemas import Page
 from backend.visits import service
 from backend.visits.schemas import (
     CheckIn,

@@ -23,6 +23,8 @@ VISIT_COLUMNS = (
     Visit.check_in_accuracy_m,
     Visit.check_in_verification,
     Visit.check_in_distance_m,
+    Visit.check_in_reason,
+    Visit.check_in_reason_note,
     Visit.check_out_at,
     Visit.check_out_lat,
     Visit.check_out_lng,

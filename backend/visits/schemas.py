@@ -18,6 +18,8 @@ Duration = Annotated[int, Meta(ge=1, le=24 * 60, description="minutes")]
 Reason = Annotated[str, Meta(min_length=1, max_length=500)]
 # Device clocks must say which zone they mean; naive times are refused.
 AwareTime = Annotated[datetime, Meta(tz=True)]
+# Why a check-in is away from the customer's pin (the app asks when it is too far).
+FarReason = Literal["", "pin_wrong", "met_elsewhere", "gps_poor", "other"]
 
 
 class VisitCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -47,6 +49,9 @@ class CheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lng: Longitude | None = None
     accuracy_m: Accuracy | None = None
     captured_at: AwareTime | None = None
+    # Too far from the pin: why (a code) and, for "other" at least, in the rep's words.
+    reason: FarReason = ""
+    reason_note: ShortText = ""
 
 
 class CheckOut(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -56,7 +61,8 @@ class CheckOut(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lat: Latitude | None = None
     lng: Longitude | None = None
     accuracy_m: Accuracy | None = None
-    notes: LongText = ""
+    # Absent: the visit's notes (the planner's, say) stay as they are.
+    notes: LongText | msgspec.UnsetType = msgspec.UNSET
     next_action: LongText = ""
     next_action_due: AwareTime | None = None
     captured_at: AwareTime | None = None
@@ -82,6 +88,8 @@ class VisitRead(msgspec.Struct, kw_only=True):
     check_in_accuracy_m: float | None
     check_in_verification: Verification
     check_in_distance_m: float | None
+    check_in_reason: str
+    check_in_reason_note: str
     check_out_at: datetime | None
     check_out_lat: float | None
     check_out_lng: float | None

@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 import msgspec
 import structlog
 
-from backend.accounts.principal import Principal
+from backend.accounts.principal import Principal, Role
 from backend.accounts.tables import User
 from backend.customers.core import decode_cursor, encode_cursor
 from backend.customers.tables import Customer
@@ -38,7 +38,7 @@ from backend.visits.tables import Visit
 from sync.changelog import record_change
 
 log = structlog.get_logger(__name__)
-VISIT_ROLES = ("admin", "manager", "rep")
+VISIT_ROLES = (Role.ADMIN, Role.MANAGER, Role.REP)
 # Device clocks drift; a time further ahead than this is a broken clock, not a visit.
 MAX_CLOCK_AHEAD = timedelta(minutes=10)
 
@@ -53,9 +53,17 @@ def _require_visit_role(principal: Principal) -> None:
 
 
 def visit_condition(principal: Principal) -> Any | None:
-    """Which visits the principal sees: a rep their own, a manager the region, admin all."""
-    if principal.role == "rep":
+    """Which visits the principal may change: a rep their own, a manager the region, admin all."""
+    if principal.role == Role.REP:
         return Visit.rep == principal.user_id
+    return readable_visit_condition(principal)
+
+
+def readable_visit_condition(principal: Principal) -> Any | None:
+    """Which visits the principal reads (visibility.md): those of the customers they see, by
+    every rep (the history is central); none for the partner roles. REST and sync ask this."""
+    if principal.is_partner:
+        return Visit.id.is_null()
     return customer_condition(principal, via=Visit.customer)
 
 
@@ -83,7 +91,7 @@ def _check_position(lat: float | None, lng: float | None) -> None:
 
 async def _check_rep(principal: Principal, rep_id: UUID) -> None:
     """The rep a visit is planned for must be one the principal may plan for."""
-    if principal.role == "rep":
+    if principal.role == Role.REP:
         if rep_id != principal.user_id:
             raise PermissionDenied(detail="Reps plan their own visits only.")
         return
@@ -93,7 +101,7 @@ async def _check_rep(principal: Principal, rep_id: UUID) -> None:
         .first()
     )
     ok = row is not None and row["role"] == "rep" and row["active"]
-    if ok and principal.role == "manager":
+    if ok and principal.role == Role.MANAGER:
         ok = row is not None and row["region"] == principal.region_id
     if not ok:
         raise ValidationFailed(
@@ -111,9 +119,10 @@ async def _customer_for(
     return row
 
 
-async def _load(principal: Principal, visit_id: UUID) -> dict[str, Any]:
+async def _load(principal: Principal, visit_id: UUID, *, read: bool = False) -> dict[str, Any]:
     _require_visit_role(principal)
-    row = await repo.get_visit_row(visit_id, visit_condition(principal))
+    condition = readable_visit_condition(principal) if read else visit_condition(principal)
+    row = await repo.get_visit_row(visit_id, condition)
     if row is None:
         raise NotFound(detail="No such visit.")
     return row
@@ -169,7 +178,7 @@ async def _journal(
 
 
 async def get_visit(principal: Principal, visit_id: UUID) -> VisitRead:
-    return repo.to_visit_read(await _load(principal, visit_id))
+    return repo.to_visit_read(await _load(principal, visit_id, read=True))
 
 
 async def plan_visit(
@@ -183,7 +192,7 @@ async def plan_visit(
     _require_visit_role(principal)
     now = _now()
     when = _device_time(captured_at, "captured_at", now)
-    rep_id = data.rep_id or (principal.user_id if principal.role == "rep" else None)
+    rep_id = data.rep_id or (principal.user_id if principal.role == Role.REP else None)
     if rep_id is None:
         raise ValidationFailed(
             detail="Say which rep the visit is for.",
@@ -266,11 +275,31 @@ async def update_visit(
     return await get_visit(principal, visit_id)
 
 
+_FAR_REASONS = {
+    "pin_wrong": "the pin is in the wrong place",
+    "met_elsewhere": "met the customer elsewhere",
+    "gps_poor": "poor GPS signal",
+    "other": "other",
+}
+
+
+def _far_text(data: CheckIn) -> str:
+    """The reason for a check-in away from the pin, as the history summary shows it."""
+    text = _FAR_REASONS.get(data.reason, data.reason)
+    note = data.reason_note.strip()
+    return f"{text} ({note})" if note and data.reason != "other" else (note or text)
+
+
 async def check_in(
     principal: Principal, visit_id: UUID, data: CheckIn, *, captured_at: datetime | None = None
 ) -> VisitRead:
     """Arrive: verify the position against the customer's pin and start the visit."""
     _check_position(data.lat, data.lng)
+    if data.reason == "other" and not data.reason_note.strip():
+        raise ValidationFailed(
+            detail="Say in a few words why you checked in away from the customer.",
+            errors=[FieldError("reason_note", "required when the reason is other", "required")],
+        )
     when = _device_time(data.captured_at or captured_at, "captured_at", _now())
     async with write_transaction():
         row = await _load(principal, visit_id)
@@ -293,15 +322,20 @@ async def check_in(
                 Visit.check_in_accuracy_m: data.accuracy_m,
                 Visit.check_in_verification: verification,
                 Visit.check_in_distance_m: distance,
+                Visit.check_in_reason: data.reason,
+                Visit.check_in_reason_note: data.reason_note.strip(),
             },
             principal,
             step="check_in",
             when=when,
-            summary=f"Checked in ({verification.replace('_', ' ')})",
+            summary=f"Checked in ({verification.replace('_', ' ')})"
+            + (f": {_far_text(data)}" if data.reason else ""),
             data={
                 "status": status,
                 "verification": verification,
                 "distance_m": None if distance is None else round(distance),
+                "reason": data.reason,
+                "reason_note": data.reason_note.strip(),
             },
         )
     # The distance is logged rounded; exact positions never are.
@@ -328,6 +362,7 @@ async def check_out(
                 detail="Check-out cannot come before check-in.",
                 errors=[FieldError("captured_at", "before check-in")],
             )
+        notes = row["notes"] if data.notes is msgspec.UNSET else data.notes
         await _save(
             row,
             {
@@ -337,7 +372,7 @@ async def check_out(
                 Visit.check_out_lng: data.lng,
                 Visit.check_out_accuracy_m: data.accuracy_m,
                 Visit.outcome: data.outcome,
-                Visit.notes: data.notes,
+                Visit.notes: notes,
                 Visit.next_action: data.next_action,
                 Visit.next_action_due: data.next_action_due.astimezone(UTC)
                 if data.next_action_due
@@ -350,7 +385,7 @@ async def check_out(
             data={
                 "status": status,
                 "outcome": data.outcome,
-                "notes": data.notes[:500],
+                "notes": notes[:500],
                 "next_action": data.next_action[:500],
             },
         )
@@ -460,7 +495,7 @@ async def list_visits(
             )
     condition = combine(
         Visit.deleted_at.is_null(),
-        visit_condition(principal),
+        readable_visit_condition(principal),
         Visit.rep == rep_id if rep_id else None,
         Visit.customer == customer_id if customer_id else None,
         Visit.planned_start >= date_from if date_from else None,

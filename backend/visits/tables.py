@@ -29,6 +29,9 @@ class Visit(SyncedColumns, Table, tablename="visit"):
     # verified / too_far / no_fix, from the distance to the customer's pin and the accuracy
     check_in_verification = Varchar(length=20, default="")
     check_in_distance_m = DoublePrecision(null=True, default=None)
+    # Why the rep checked in away from the pin (too_far): a code from the app's list and text.
+    check_in_reason = Varchar(length=40, default="")
+    check_in_reason_note = Text(default="")
     check_out_at = Timestamptz(null=True, default=None)
     check_out_lat = DoublePrecision(null=True, default=None)
     check_out_lng = DoublePrecision(null=True, default=None)

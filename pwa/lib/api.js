@@ -41,9 +41,13 @@ export class Api {
   async refresh() {
     // One refresh at a time: parallel 401s wait for the same new token.
     if (!this.refreshing) {
-      this.refreshing = (async () => {
+      // A refresh token works once: a second use ends the whole login (the server takes it for
+      // a stolen copy). Tabs take turns through a Web Lock, and a tab that finds the token
+      // already rotated by another uses the new one instead of spending the old one again.
+      const rotate = async (seen) => {
         const s = await this.session.load();
         if (!s?.refresh_token) throw new AuthError(401, { title: 'Not logged in' });
+        if (seen && s.refresh_token !== seen) return s;
         try {
           const body = await this.raw('POST', '/api/auth/refresh', { body: { refresh_token: s.refresh_token } });
           return await this.session.save({ ...this.toSession(body), user: body.user || s.user });
@@ -51,6 +55,11 @@ export class Api {
           if (e instanceof ApiError && (e.status === 401 || e.status === 403)) throw new AuthError(e.status, e);
           throw e;
         }
+      };
+      this.refreshing = (async () => {
+        const seen = (await this.session.load())?.refresh_token;
+        const locks = self.navigator?.locks;
+        return locks ? locks.request('rounds-token-refresh', () => rotate(seen)) : rotate(seen);
       })().finally(() => { this.refreshing = null; });
     }
     return this.refreshing;
@@ -69,12 +78,14 @@ export class Api {
     }
   }
 
-  async raw(method, path, { body, query, token } = {}) {
+  /** opts.headers: extra request headers; opts.withHeaders: resolve with {data, headers}. */
+  async raw(method, path, { body, query, token, headers: extra, withHeaders } = {}) {
     const url = new URL(this.base + path, self.location.origin);
     for (const [k, v] of Object.entries(query || {})) if (v != null) url.searchParams.set(k, v);
-    const headers = { Accept: 'application/json' };
+    const headers = { Accept: 'application/json', 'Accept-Language': globalThis.document?.documentElement.lang || navigator.language || 'en' }; // problems in the user's language
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
+    Object.assign(headers, extra);
     let res;
     try {
       res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
@@ -88,6 +99,6 @@ export class Api {
       const ra = res.headers.get('Retry-After');
       throw new ApiError(res.status, data || {}, ra == null ? null : Number(ra) || 1);
     }
-    return data;
+    return withHeaders ? { data, headers: res.headers } : data;
   }
 }

@@ -3,7 +3,7 @@
 export const DB_NAME = 'rounds';
 export const COLLECTIONS = [
   'territories', 'users', 'customers', 'contacts', 'products', 'price_lists', 'visits',
-  'orders', 'quotes', 'routes', 'offers', 'notifications', 'history',
+  'orders', 'quotes', 'routes', 'offers', 'notifications', 'history', 'photos',
 ];
 
 // Each step upgrades from version i to i+1; never edit a shipped step, append a new one.
@@ -21,6 +21,21 @@ export const UPGRADES = [
     }
     tx.objectStore('outbox').createIndex('row', ['collection', 'id']);
     db.createObjectStore('journal', { keyPath: 'seq', autoIncrement: true });
+  },
+  (db, tx) => {
+    // v3: visit photos: the server's metadata (synced; step 1 made its store on a new device,
+    // as it makes every collection's) and the device's own blobs and upload queue, plus
+    // thumbnails fetched for offline use (lib/photos.js).
+    const photos = db.objectStoreNames.contains('photos') ? tx.objectStore('photos')
+      : db.createObjectStore('photos', { keyPath: 'id' });
+    photos.createIndex('customer_id', 'customer_id');
+    db.createObjectStore('photo_blobs', { keyPath: 'id' }).createIndex('customer_id', 'customer_id');
+  },
+  (db, tx) => {
+    // v4: customers by last visit, so Today finds the most overdue ones by key instead of
+    // reading every customer on the phone before its first screen (never-visited ones are not
+    // in the index: they are the keys the index lacks).
+    tx.objectStore('customers').createIndex('last_visit_at', 'last_visit_at');
   },
 ];
 export const DB_VERSION = UPGRADES.length;
@@ -69,13 +84,32 @@ export class Store {
 
   get(store, key) { return this.tx([store], 'readonly', (t) => req(t.objectStore(store).get(key))); }
   all(store) { return this.tx([store], 'readonly', (t) => req(t.objectStore(store).getAll())); }
+  /** Primary keys in key order, or in the order of `index` (only the records it holds). */
+  keys(store, index = null) {
+    return this.tx([store], 'readonly', (t) => {
+      const s = t.objectStore(store);
+      return req((index ? s.index(index) : s).getAllKeys());
+    });
+  }
+  /** The records for `keys`, in that order (undefined where none), in one transaction. */
+  getMany(store, keys) {
+    return this.tx([store], 'readonly', (t) => {
+      const s = t.objectStore(store);
+      return Promise.all(keys.map((k) => req(s.get(k))));
+    });
+  }
   count(store) { return this.tx([store], 'readonly', (t) => req(t.objectStore(store).count())); }
   put(store, value, key) {
     return this.tx([store], 'readwrite', (t) => { t.objectStore(store).put(value, key); });
   }
   del(store, key) { return this.tx([store], 'readwrite', (t) => { t.objectStore(store).delete(key); }); }
-  byIndex(store, index, value) {
-    return this.tx([store], 'readonly', (t) => req(t.objectStore(store).index(index).getAll(value)));
+  /** Records whose `index` key is `value` (or in a key range), in index order; `count` at most. */
+  byIndex(store, index, value, count) {
+    return this.tx([store], 'readonly', (t) => req(t.objectStore(store).index(index).getAll(value, count)));
+  }
+  /** How many records `index` holds (those with a valid key at its key path). */
+  countIndex(store, index) {
+    return this.tx([store], 'readonly', (t) => req(t.objectStore(store).index(index).count()));
   }
   meta(key) { return this.get('meta', key); }
   setMeta(key, value) { return this.put('meta', value, key); }

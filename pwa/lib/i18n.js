@@ -1,6 +1,10 @@
 // One translation table for every text (English, Russian, Ukrainian, Estonian) and Intl
 // formatting of dates, numbers and money in the user's locale.
 
+import { PARTNER_TEXTS } from './i18n-partners.js';
+
+import { A11Y_TEXTS, A11Y_PLURALS } from './i18n-a11y.js';
+
 export const LOCALES = { en: 'English', ru: 'Русский', uk: 'Українська', et: 'Eesti' };
 
 // key: [en, ru, uk, et]
@@ -10,6 +14,13 @@ const T = {
   email: ['Email', 'Эл. почта', 'Ел. пошта', 'E-post'],
   password: ['Password', 'Пароль', 'Пароль', 'Parool'],
   login_failed: ['Login failed', 'Не удалось войти', 'Не вдалося увійти', 'Sisselogimine ebaõnnestus'],
+  use_planned_visit: ['Check in on the visit planned for {date}', 'Начать визит, запланированный на {date}', 'Почати візит, запланований на {date}', 'Alusta {date} planeeritud külastust'],
+  unsent_other_user: [
+    '{email} has {n} unsent change(s) on this device. They log in here with a connection to send them first; nothing is lost.',
+    'У {email} на этом устройстве есть неотправленные изменения ({n}). Пусть {email} войдёт здесь при наличии сети и отправит их; ничего не потеряно.',
+    'У {email} на цьому пристрої є невідправлені зміни ({n}). Хай {email} увійде тут за наявності мережі й надішле їх; нічого не втрачено.',
+    'Kasutajal {email} on selles seadmes saatmata muudatusi ({n}). Ta logib siin võrgu olemasolul sisse ja saadab need ära; midagi ei kao.',
+  ],
   need_network: ['The first login needs a connection', 'Для первого входа нужна сеть', 'Для першого входу потрібна мережа', 'Esimeseks sisselogimiseks on vaja võrku'],
   today: ['Today', 'Сегодня', 'Сьогодні', 'Täna'],
   customers: ['Customers', 'Клиенты', 'Клієнти', 'Kliendid'],
@@ -130,10 +141,11 @@ const T = {
   planned_n: ['{n} routes planned, {u} customers left out', 'Запланировано маршрутов: {n}, не вошло клиентов: {u}', 'Заплановано маршрутів: {n}, не ввійшло клієнтів: {u}', 'Planeeritud {n} marsruuti, välja jäi {u} klienti'],
   no_routes_week: ['No routes this week', 'На этой неделе маршрутов нет', 'Цього тижня маршрутів немає', 'Sel nädalal marsruute pole'],
   needs_network: ['This needs a connection', 'Нужна сеть', 'Потрібна мережа', 'Selleks on vaja võrku'],
-  quotes: ['Quotes', 'Предложения', 'Пропозиції', 'Pakkumised'],
-  quote: ['Quote', 'Предложение', 'Пропозиція', 'Pakkumine'],
-  new_quote: ['New quote', 'Новое предложение', 'Нова пропозиція', 'Uus pakkumine'],
-  no_quotes: ['No quotes yet', 'Предложений пока нет', 'Пропозицій ще немає', 'Pakkumisi veel pole'],
+  // Estonian keeps quotes (hinnapakkumised) and offers (eripakkumised) apart.
+  quotes: ['Quotes', 'Предложения', 'Пропозиції', 'Hinnapakkumised'],
+  quote: ['Quote', 'Предложение', 'Пропозиція', 'Hinnapakkumine'],
+  new_quote: ['New quote', 'Новое предложение', 'Нова пропозиція', 'Uus hinnapakkumine'],
+  no_quotes: ['No quotes yet', 'Предложений пока нет', 'Пропозицій ще немає', 'Hinnapakkumisi veel pole'],
   doc_discount: ['Discount on the whole quote, %', 'Скидка на всё, %', 'Знижка на все, %', 'Allahindlus kogu pakkumisele, %'],
   valid_until: ['Valid until', 'Действует до', 'Діє до', 'Kehtib kuni'],
   terms: ['Terms', 'Условия', 'Умови', 'Tingimused'],
@@ -165,7 +177,7 @@ const T = {
   order_made: ['Order {n} placed', 'Заказ {n} оформлен', 'Замовлення {n} оформлено', 'Tellimus {n} esitatud'],
   my_account: ['My account', 'Мой кабинет', 'Мій кабінет', 'Minu konto'],
   tab_mine: ['Mine', 'Моё', 'Моє', 'Minu'],
-  offers: ['Offers', 'Акции', 'Акції', 'Pakkumised'],
+  offers: ['Offers', 'Акции', 'Акції', 'Eripakkumised'],
   offer: ['Offer', 'Акция', 'Акція', 'Eripakkumine'],
   no_offers: ['No offers yet', 'Акций пока нет', 'Акцій ще немає', 'Eripakkumisi veel pole'],
   offers_opt_in: ['Send me offers', 'Присылать мне акции', 'Надсилати мені акції', 'Saada mulle eripakkumisi'],
@@ -175,7 +187,15 @@ const T = {
   discount_amount: ['Discount', 'Скидка', 'Знижка', 'Allahindlus'],
   price: ['Price', 'Цена', 'Ціна', 'Hind'],
   items: ['{n} items', '{n} шт.', '{n} шт.', '{n} tk'],
+  approval_pending: ['Awaiting approval', 'Ждёт одобрения', 'Чекає на схвалення', 'Ootab kinnitust'],
+  approval_rejected: ['Discount not approved', 'Скидка не одобрена', 'Знижку не схвалено', 'Allahindlust ei kinnitatud'],
 };
+
+Object.assign(T, PARTNER_TEXTS); // the distributor's and customer's apps (lib/i18n-partners.js)
+for (const [k, row] of Object.entries(A11Y_TEXTS)) if (!(k in T)) T[k] = row; // lib/i18n-a11y.js
+
+// key -> {en: {one, other}, ru: {one, few, many, other}, ...}: the forms Intl.PluralRules picks.
+const PLURALS = {};
 
 let locale = 'en';
 let timeZone; // the user's zone from their account; the device's when unknown or invalid
@@ -187,19 +207,58 @@ const IDX = { en: 0, ru: 1, uk: 2, et: 3 };
 
 export function setLocale(l) {
   locale = IDX[l] != null ? l : (IDX[String(l).slice(0, 2)] != null ? String(l).slice(0, 2) : 'en');
-  if (self.document) document.documentElement.lang = locale;
+  if (globalThis.document) document.documentElement.lang = locale;
   return locale;
 }
 export const getLocale = () => locale;
 
-/** Translate `key`, filling {placeholders} from params. */
+const rules = {};
+/** The CLDR plural category of n in the current locale ("one", "few", "many", "other"). */
+export const pluralOf = (n) => (rules[locale] ||= new Intl.PluralRules(locale)).select(Number(n));
+
+/** Translate `key`, filling {placeholders} from params; a numeric params.n picks the plural form. */
 export function t(key, params = {}) {
-  const row = T[key];
-  const text = row ? (row[IDX[locale]] || row[0]) : key;
-  return text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
+  const forms = typeof params.n === 'number' && PLURALS[key];
+  let text;
+  if (forms) {
+    const own = forms[locale] || forms.en;
+    text = own[pluralOf(params.n)] ?? own.other;
+  } else {
+    const row = T[key];
+    text = row ? (row[IDX[locale]] || row[0]) : key;
+  }
+  const num = typeof params.n === 'number' ? fmtNumber(params.n) : null;
+  return text.replace(/\{(\w+)\}/g, (_, k) => (k === 'n' && num != null ? num : String(params[k] ?? '')));
+}
+
+/** A count in words: tn('stops', 3) → "3 stops", "3 точки", "3 зупинки", "3 peatust". */
+export const tn = (key, n, params = {}) => t(key, { ...params, n: Number(n) });
+
+/** Translate `key` if the table has it, else null (for raw words such as a collection name). */
+export const tOr = (key, fallback) => (key in T ? t(key) : fallback);
+
+/** Register plural forms (see PLURALS); every locale must give "other". */
+export function addPlurals(rows) {
+  for (const [k, forms] of Object.entries(rows)) if (!(k in PLURALS)) PLURALS[k] = forms;
+}
+addPlurals(A11Y_PLURALS);
+export const PLURAL_TABLE = PLURALS;
+
+// 2024-01-01 was a Monday: weekday names come from Intl, never from a table.
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+/** "mon".."sun" (or 0..6 from Monday, or "monday") as the locale's weekday name. */
+export function weekdayName(day, style = 'short') {
+  const i = typeof day === 'number' ? day : DAYS.indexOf(String(day).slice(0, 3).toLowerCase());
+  if (i < 0) return String(day);
+  return new Intl.DateTimeFormat(locale, { weekday: style, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + i));
 }
 
 export const hasKey = (key) => key in T;
+
+/** Add a screen family's texts (same shape: key -> [en, ru, uk, et]); existing keys win. */
+export function addTexts(rows) {
+  for (const [k, row] of Object.entries(rows)) if (!(k in T)) T[k] = row;
+}
 export const TABLE = T;
 
 const tryDate = (v) => { const d = v instanceof Date ? v : new Date(v); return Number.isNaN(d.getTime()) ? null : d; };

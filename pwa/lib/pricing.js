@@ -1,4 +1,4 @@
-// Order pricing, the same rules as backend/quotes/pricing.py (tax-exclusive, half-up, 2 places),
+// Order and quote pricing (one priced-document core), the same rules as backend/quotes/pricing.py (tax-exclusive, half-up, 2 places),
 // in exact decimal arithmetic on BigInt so no float ever touches money.
 //   gross = q(qty * price); discount = q(gross * pct / 100); net = gross - discount;
 //   line tax = q(net * rate / 100); per rate: tax = q(sum(nets) * rate / 100);
@@ -56,27 +56,24 @@ export function priceLine({ quantity, unit_price, discount_pct = '0', tax_rate =
   };
 }
 
-/** Price a document: lines with amounts, tax per rate, subtotal, tax_total and total. */
+/** Price an order: priceQuote with no document discount, without its discount fields. */
 export function priceOrder(lines) {
-  const priced = lines.map((l) => ({ ...l, ...priceLine(l) }));
-  const buckets = new Map();
-  for (const l of priced) {
-    const key = str(dec(l.tax_rate), 4);
-    buckets.set(key, add(buckets.get(key) || ZERO, dec(l.net)));
-  }
-  let subtotal = ZERO;
-  let taxTotal = ZERO;
-  const breakdown = [];
-  for (const [rate, base] of [...buckets].sort((a, b) => Number(a[0]) - Number(b[0]))) {
-    const tax = round(pct(mul(base, dec(rate))));
-    subtotal = add(subtotal, base);
-    taxTotal = add(taxTotal, tax);
-    breakdown.push({ rate, base: str(base), tax: str(tax) });
-  }
-  return {
-    lines: priced, tax_breakdown: breakdown, subtotal: str(subtotal),
-    tax_total: str(taxTotal), total: str(add(subtotal, taxTotal)),
-  };
+  const { document_discount_amount: _d, net_total: _n, ...order } = priceQuote(lines, '0');
+  return order;
+}
+
+/** Exact a > b on decimal strings (a discount against the price list's limit). */
+export function above(a, b) {
+  const x = dec(a);
+  const y = dec(b);
+  const s = Math.max(x.s, y.s);
+  return scaleTo(x, s) > scaleTo(y, s);
+}
+
+/** a + b on decimal strings, as a plain string with the larger of their scales ("2.5" + 1 = "3.5"). */
+export function plus(a, b) {
+  const r = add(dec(a), dec(b));
+  return str(r, r.s);
 }
 
 /**

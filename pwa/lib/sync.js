@@ -30,9 +30,11 @@ function rebase(data, entries) {
 }
 
 export class Sync {
-  constructor({ store, api, onChange = () => {} }) {
+  constructor({ store, api, onChange = () => {}, appVersion = null }) {
     this.store = store;
     this.api = api;
+    // The app's version for the devices screen: a string or a function that finds it.
+    this.appVersion = appVersion;
     this.onChange = onChange;
     this.running = null;
     this.attempt = 0;
@@ -46,18 +48,36 @@ export class Sync {
     return id;
   }
 
+  /** What the server's devices screen shows of this install (sync-protocol.md, device health). */
+  async report() {
+    let version = this.appVersion;
+    if (typeof version === 'function') {
+      // Asked until known (the service worker may not control the page on the first load).
+      try { version = (await version()) ?? null; } catch { version = null; }
+      if (version != null) this.appVersion = String(version);
+    }
+    const pending = (await this.store.all('outbox')).filter((e) => e.state === 'pending').length;
+    return { app_version: version == null ? undefined : String(version), pending };
+  }
+
   setStatus(state, error = null) {
     this.status = { state, error };
     this.onChange('status');
   }
 
-  /** Push then pull once; concurrent calls share the run in flight. */
+  /**
+   * Push then pull; resolves after a whole cycle that began after the call. A call while a
+   * cycle runs queues one more (shared by every such call): that cycle may have pulled before
+   * what the caller wants to see ("Sync now" just after the office changed an order).
+   */
   run() {
-    if (!this.running) {
-      const go = () => this.cycle();
-      const locks = self.navigator?.locks;
-      this.running = (locks ? locks.request('rounds-sync', go) : go()).finally(() => { this.running = null; });
+    if (this.running) {
+      this.again ??= this.running.catch(() => null).then(() => { this.again = null; return this.run(); });
+      return this.again;
     }
+    const go = () => this.cycle();
+    const locks = self.navigator?.locks;
+    this.running = (locks ? locks.request('rounds-sync', go) : go()).finally(() => { this.running = null; });
     return this.running;
   }
 
@@ -65,16 +85,17 @@ export class Sync {
     clearTimeout(this.timer);
     if (!(await this.store.meta('session'))) return false;
     this.setStatus('syncing');
+    this.changed = false; // set by push and pull when the replica or the outbox changed
     try {
       await this.push();
       await this.pull();
       this.attempt = 0;
       await this.store.setMeta('last_sync_at', now());
       this.setStatus('ok');
-      this.onChange('data');
+      if (this.changed) this.onChange('data');
       return true;
     } catch (e) {
-      this.onChange('data');
+      if (this.changed) this.onChange('data');
       if (e instanceof NetworkError) { this.setStatus('offline'); return false; }
       if (e instanceof AuthError) { this.setStatus('auth', e.message); return false; }
       if (e instanceof ApiError && (e.status === 503 || e.status === 429 || e.status >= 500)) {
@@ -98,9 +119,10 @@ export class Sync {
       const batch = all.filter((e) => e.state === 'pending').slice(0, PUSH_BATCH);
       if (!batch.length) return;
       const res = await this.api.request('POST', '/api/sync/push', {
-        body: { client_id: clientId, schema_version: SCHEMA_VERSION, mutations: batch.map(toMutation) },
+        body: { client_id: clientId, schema_version: SCHEMA_VERSION, mutations: batch.map(toMutation), ...(await this.report()) },
       });
       if (res.client_code != null) await this.store.setMeta('client_code', res.client_code);
+      this.changed = true;
       const stuck = await this.applyResults(batch, res.results || []);
       if (stuck) {
         await this.renumber(res.last_mid ?? 0);
@@ -181,16 +203,19 @@ export class Sync {
   async pull() {
     let cursor = (await this.store.meta('cursor')) || null;
     let resets = 0;
+    const device = { client_id: await this.clientId(), ...(await this.report()) };
     for (;;) {
-      const res = await this.api.request('GET', '/api/sync/pull', { query: { cursor, limit: PULL_LIMIT } });
+      const res = await this.api.request('GET', '/api/sync/pull', { query: { cursor, limit: PULL_LIMIT, ...device } });
       if (res.client_code != null) await this.store.setMeta('client_code', res.client_code);
       if (res.reset) {
         if (++resets > 3) throw new Error('the server keeps resetting the replica');
         await this.clearReplica();
+        this.changed = true;
         cursor = null;
         continue;
       }
       await this.applyChanges(res.changes || [], res.cursor);
+      if (res.changes?.length) this.changed = true;
       cursor = res.cursor;
       if (!res.has_more) return;
       this.onChange('progress');

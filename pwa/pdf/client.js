@@ -57,12 +57,17 @@ export function warmEngine() {
 /** Download the engine's files into the caches without starting it, so PDFs work offline. */
 export async function prefetchEngine() {
   const base = new URL('../vendor/pyodide/', import.meta.url);
+  const whole = (r) => {
+    if (!r.ok) throw new Error(`PDF engine file ${r.url}: HTTP ${r.status}`);
+    return r.blob();
+  };
   await Promise.all([
-    ...RUNTIME.map((f) => fetch(new URL(f, base)).then((r) => r.blob())),
-    fetch(new URL('./worker.js', import.meta.url)).then((r) => r.blob()),
+    ...RUNTIME.map((f) => fetch(new URL(f, base)).then(whole)),
+    fetch(new URL('./worker.js', import.meta.url)).then(whole),
     caches.open('rounds-pdf-engine-v1').then(async (cache) => {
       const res = await fetch('/api/quotes/engine.zip');
-      if (res.ok) await cache.put('/api/quotes/engine.zip', res);
+      if (!res.ok) throw new Error(`PDF engine bundle: HTTP ${res.status}`);
+      await cache.put('/api/quotes/engine.zip', res);
     }),
   ]);
 }

@@ -12,6 +12,7 @@ export function routeFor(request) {
   if (url.origin !== self.location.origin) return null;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/schema')) return null;
   if (request.mode === 'navigate') return 'appShell';
+  if (url.pathname.startsWith('/vendor/pyodide/')) return 'engineRuntime';
   return 'cacheFirst';
 }
 

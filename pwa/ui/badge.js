@@ -8,6 +8,13 @@ export function statusBadge(row) {
   return h('span', { class: `badge badge-${s}`, 'data-status': s, title: row?._error?.detail || '' }, t(s));
 }
 
+/** An order or quote whose discounts await (or were refused) a manager's approval; else null. */
+export function approvalBadge(row) {
+  const a = row?.approval;
+  if (a !== 'pending' && a !== 'rejected') return null;
+  return h('span', { class: `badge badge-approval-${a}`, 'data-approval': a, title: row.approval_reason || '' }, t(`approval_${a}`));
+}
+
 /** Due date from the last visit and the visit frequency; null when unknown. */
 export function dueState(c, today = new Date()) {
   if (!c.visit_frequency_days) return null;

@@ -1,10 +1,15 @@
 // Customer: details, contacts with call/email buttons, the history timeline, actions.
 
 import { h } from './dom.js';
-import { t, fmtDate, fmtDateTime, fmtMoney } from '../lib/i18n.js';
+import { t, fmtDate, fmtDateTime, fmtMoney, weekdayName } from '../lib/i18n.js';
 import { navigationUrl } from '../lib/geo.js';
-import { dueBadge, statusBadge } from './badge.js';
+import { approvalBadge, dueBadge, statusBadge } from './badge.js';
+import { orderStatus } from './order-status.js';
+import '../lib/i18n-rep.js';
+import { orderList } from './order-list.js';
+import { actorLine } from './history-actor.js';
 
+let photosUi = null; // ./photos.js, loaded with the first customer screen
 const refOf = (e) => e.ref_id || e.subject_id || e.source_id || e.visit_id || e.order_id || e.entity_id;
 
 /** Visits, orders and the server's history entries of one customer, newest first. */
@@ -12,19 +17,23 @@ export async function timeline(store, customerId) {
   const [visits, orders, history] = await Promise.all(['visits', 'orders', 'history']
     .map((s) => store.byIndex(s, 'customer_id', customerId)));
   const own = new Set([...visits, ...orders].map((r) => r.id));
+  // A visit or order shown from its own record is named by its history entry's actor.
+  const actors = new Map(history.filter((e) => e.actor).map((e) => [refOf(e), e.actor]));
   const items = [
-    ...visits.map((v) => ({ kind: 'visit', at: v.captured_at || v.check_in_at || v.planned_start, row: v })),
-    ...orders.map((o) => ({ kind: 'order', at: o.captured_at, row: o })),
-    ...history.filter((e) => !own.has(refOf(e))).map((e) => ({ kind: e.kind || 'note', at: e.captured_at || e.recorded_at, row: e })),
+    // A planned visit sits on the day it is due; a made one on when it happened.
+    ...visits.map((v) => ({ kind: 'visit', at: v.status === 'planned' ? v.planned_start || v.captured_at : v.check_in_at || v.captured_at || v.planned_start, row: v, actor: actors.get(v.id) })),
+    ...orders.map((o) => ({ kind: 'order', at: o.captured_at, row: o, actor: actors.get(o.id) })),
+    ...history.filter((e) => !own.has(refOf(e))).map((e) => ({ kind: e.kind || 'note', at: e.captured_at || e.recorded_at, row: e, actor: e.actor })),
   ];
   return items.sort((a, b) => String(b.at || '').localeCompare(String(a.at || '')));
 }
 
-function entry({ kind, at, row }) {
+function entry({ kind, at, row, actor }, ctx) {
+  if (kind === 'photo' && photosUi) return photosUi.photoEntry(ctx, { at, row });
   let title;
   let href = null;
   if (kind === 'visit') {
-    title = `${t('visit')} · ${t(row.status) || row.status}${row.check_in_verification ? ` · ${t(row.check_in_verification)}` : ''}`;
+    title = `${t('visit')} · ${t(row.status) || row.status}${row.check_in_verification ? ` · ${t(row.check_in_verification)}` : ''}${row.status === 'planned' && row.planned_start ? ` · ${t('due_on', { date: fmtDate(row.planned_start) })}` : ''}`;
     href = `#/visit/${row.customer_id}/${row.id}`;
   } else if (kind === 'order') {
     title = `${t('order')} ${row.number || ''} · ${fmtMoney(row.total, row.currency || 'EUR')}`;
@@ -34,9 +43,12 @@ function entry({ kind, at, row }) {
   }
   const body = [h('span', { class: 'grow' }, h('strong', {}, title),
     h('small', { 'data-captured-at': at || '' }, fmtDateTime(at)),
+    actorLine(actor),
     row.notes ? h('small', { class: 'note' }, row.notes) : null,
     row.summary && kind !== 'visit' && kind !== 'order' ? null : null),
-  kind === 'visit' || kind === 'order' ? statusBadge(row) : null];
+  kind === 'order' ? orderStatus(row) : null,
+  kind === 'visit' || kind === 'order' ? statusBadge(row) : null,
+  kind === 'order' ? approvalBadge(row) : null];
   return href ? h('a', { class: `item kind-${kind}`, href, 'data-kind': kind }, body)
     : h('div', { class: `item kind-${kind}`, 'data-kind': kind }, body);
 }
@@ -45,7 +57,7 @@ function entry({ kind, at, row }) {
 function hours(v) {
   if (!v) return '';
   if (typeof v === 'string') return v;
-  return Object.entries(v).map(([day, spans]) => `${day} ${[].concat(spans).map((s) => (Array.isArray(s) ? s.join('–') : s)).join(', ')}`).join('; ');
+  return Object.entries(v).map(([day, spans]) => `${weekdayName(day)} ${[].concat(spans).map((s) => (Array.isArray(s) ? s.join('–') : s)).join(', ')}`).join('; ');
 }
 
 const EDITABLE = ['phone', 'email'];
@@ -74,28 +86,40 @@ export async function customerScreen(ctx, id) {
   const contacts = await ctx.store.byIndex('contacts', 'customer_id', id);
   contacts.sort((a, b) => Number(Boolean(b.is_primary)) - Number(Boolean(a.is_primary)));
   const items = await timeline(ctx.store, id);
+  // Photos (ui/photos.js): the server's "photo" entries and this device's not yet uploaded.
+  photosUi = photosUi || await import('./photos.js');
+  items.push(...await photosUi.localPhotoItems(ctx.store, id, new Set(items.map((i) => refOf(i.row)))));
+  items.sort((a, b) => String(b.at || '').localeCompare(String(a.at || '')));
   const phone = c.phone ? h('a', { class: 'btn', href: `tel:${c.phone}` }, `${t('call')} ${c.phone}`) : null;
+  // A distributor takes orders for the customers it serves: no visits, no quotes, no edits.
+  const rep = ctx.me()?.role !== 'distributor';
   return h('section', { class: 'screen' },
     h('a', { class: 'back', href: '#/customers' }, `‹ ${t('back')}`),
-    h('h1', {}, c.name, ' ', statusBadge(c), ' ', dueBadge(c)),
+    h('h1', {}, c.name, ' ', statusBadge(c), ' ', rep ? dueBadge(c) : null),
     h('p', { class: 'muted' }, [c.code, [c.street, c.postal_code, c.city].filter(Boolean).join(', ')].filter(Boolean).join(' · ')),
     h('div', { class: 'actions' },
-      h('a', { class: 'btn primary', href: `#/visit/${id}`, id: 'action-visit' }, t('visit')),
+      rep ? h('a', { class: 'btn primary', href: `#/visit/${id}`, id: 'action-visit' }, t('visit')) : null,
       h('a', { class: 'btn primary', href: `#/order/${id}`, id: 'action-order' }, t('new_order')),
-      h('a', { class: 'btn', href: `#/quotes/${id}`, id: 'action-quotes' }, t('quotes')),
+      rep ? h('a', { class: 'btn', href: `#/quotes/${id}`, id: 'action-quotes' }, t('quotes')) : null,
       c.lat != null ? h('a', { class: 'btn', href: navigationUrl(c), target: '_blank', rel: 'noopener' }, t('navigate')) : null,
       phone),
-    h('h2', {}, t('details')), editForm(ctx, c),
+    h('h2', {}, t('details')), rep ? editForm(ctx, c) : null,
+    rep ? h('div', { class: 'actions' },
+      h('a', { class: 'btn small', href: `#/customer-edit/${id}`, id: 'action-edit-address' }, t('edit_address')),
+      h('a', { class: 'btn small', href: `#/contact/${id}`, id: 'action-contact' }, t('add_contact')),
+      h('a', { class: 'btn small', href: `#/note/${id}`, id: 'action-note' }, t('add_note'))) : null,
     h('dl', { class: 'details' },
       hours(c.opening_hours) ? [h('dt', {}, t('opening_hours')), h('dd', {}, hours(c.opening_hours))] : null,
-      c.visit_frequency_days ? [h('dt', {}, t('frequency')), h('dd', {}, t('every_days', { n: c.visit_frequency_days }))] : null,
-      [h('dt', {}, t('last_visit')), h('dd', {}, c.last_visit_at ? fmtDate(c.last_visit_at) : '—')],
+      rep && c.visit_frequency_days ? [h('dt', {}, t('frequency')), h('dd', {}, t('every_days', { n: c.visit_frequency_days }))] : null,
+      rep ? [h('dt', {}, t('last_visit')), h('dd', {}, c.last_visit_at ? fmtDate(c.last_visit_at) : '—')] : null,
+      c.phone ? [h('dt', {}, '☎'), h('dd', {}, h('a', { href: `tel:${c.phone}` }, c.phone))] : null,
       c.email ? [h('dt', {}, '@'), h('dd', {}, h('a', { href: `mailto:${c.email}` }, c.email))] : null),
     contacts.length ? h('h2', {}, t('contacts')) : null,
     h('div', { class: 'list' }, contacts.map((p) => h('div', { class: 'item' },
       h('span', { class: 'grow' }, h('strong', {}, p.name), p.is_primary ? h('small', {}, t('primary')) : null),
       p.phone ? h('a', { class: 'btn small', href: `tel:${p.phone}`, 'aria-label': `${t('call')} ${p.name}` }, '☎') : null,
       p.email ? h('a', { class: 'btn small', href: `mailto:${p.email}`, 'aria-label': `${t('write')} ${p.name}` }, '✉') : null))),
-    h('h2', {}, t('history')),
-    h('div', { class: 'list timeline', id: 'timeline' }, items.map(entry)));
+    rep ? [h('h2', {}, t('orders')), await orderList(ctx, id)] : null,
+    h('h2', {}, rep ? t('history') : t('order_history')),
+    h('div', { class: 'list timeline', id: 'timeline' }, (rep ? items : items.filter((i) => i.kind === 'order')).map((i) => entry(i, ctx))));
 }

@@ -1,5 +1,6 @@
 // Customers: instant offline search, nearby from the phone's position, due/overdue badges.
 
+import '../lib/i18n-rep.js';
 import { h, fill } from './dom.js';
 import { t } from '../lib/i18n.js';
 import { currentFix, distanceM } from '../lib/geo.js';
@@ -43,6 +44,9 @@ export async function customersScreen(ctx) {
       show();
     },
   }, t('nearby'));
+  const onMap = h('a', { class: 'btn', href: '#/customers/map', id: 'customers-map-link' }, t('customers_map'));
   show();
-  return h('section', { class: 'screen' }, h('div', { class: 'row sticky' }, input, nearby), list);
+  // Reps add prospects they meet on the road (offline too).
+  const prospect = ctx.me()?.role === 'rep' ? h('a', { class: 'btn primary', href: '#/prospect', id: 'action-prospect' }, '+ ', t('new_prospect')) : null;
+  return h('section', { class: 'screen' }, h('div', { class: 'row sticky' }, input, nearby, onMap), prospect, list);
 }

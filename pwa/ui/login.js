@@ -18,7 +18,8 @@ export function loginScreen(ctx) {
       try {
         await ctx.login(email.value.trim(), password.value);
       } catch (e) {
-        error.textContent = e instanceof NetworkError ? t('need_network')
+        error.textContent = e.userMessage ? e.userMessage
+          : e instanceof NetworkError ? t('need_network')
           : e instanceof ApiError ? (e.detail || e.title || t('login_failed')) : t('login_failed');
       } finally {
         submit.disabled = false;

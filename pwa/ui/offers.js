@@ -2,7 +2,14 @@
 // The list comes from the replica (`offers` collection), refreshed from the server when online.
 
 import { h } from './dom.js';
-import { t, fmtDate, fmtMoney, fmtNumber } from '../lib/i18n.js';
+import { t, fmtDate, fmtMoney, fmtNumber, getLocale } from '../lib/i18n.js';
+
+/** The offer's title and text in the reader's language when it has one, else its own. */
+export function offerWords(o, locale = getLocale()) {
+  const lang = String(locale || '').split('-')[0];
+  const w = lang !== o.language ? o.texts?.[lang] : null;
+  return w?.title ? { title: w.title, text: w.text || '' } : { title: o.title, text: o.text || '' };
+}
 
 async function offerRows(ctx) {
   try {
@@ -51,7 +58,7 @@ export async function offersScreen(ctx) {
     isCustomer ? optSwitch(ctx, Boolean(await ctx.store.meta('offers_opt_in'))) : null,
     rows.length ? null : h('p', { class: 'muted' }, t('no_offers')),
     h('div', { class: 'list', id: 'offer-list' }, rows.map((o) => h('a', { class: 'item', href: `#/offer/${o.id}`, 'data-offer': o.id },
-      h('span', { class: 'grow' }, h('strong', {}, o.title), h('small', {}, o.valid_until ? `${t('valid_until')} ${fmtDate(o.valid_until)}` : '')),
+      h('span', { class: 'grow' }, h('strong', {}, offerWords(o).title), h('small', {}, o.valid_until ? `${t('valid_until')} ${fmtDate(o.valid_until)}` : '')),
       h('span', { class: 'dist' }, deal(o))))));
 }
 
@@ -61,12 +68,14 @@ export async function offerScreen(ctx, id) {
     try { o = await ctx.api.request('GET', `/api/offers/${id}`); await ctx.store.put('offers', { ...o, _status: 'synced' }); } catch { o = null; }
   }
   if (!o) return h('section', { class: 'screen' }, h('a', { class: 'back', href: '#/offers' }, `‹ ${t('offers')}`), h('p', {}, t('not_found')));
+  if (ctx.me().role === 'customer') import('./inbox.js').then((m) => m.offerOpened(ctx, o.id)).catch(() => null);
+  const words = offerWords(o);
   return h('section', { class: 'screen', id: 'offer', 'data-offer': o.id },
     h('a', { class: 'back', href: '#/offers' }, `‹ ${t('offers')}`),
-    h('h1', {}, o.title),
-    o.image_url ? h('img', { class: 'offer-img', src: o.image_url, alt: '' }) : null,
+    h('h1', {}, words.title),
+    o.image_url ? h('img', { class: 'offer-img', src: o.image_url, alt: words.title }) : null,
     deal(o) ? h('p', { class: 'offer-price' }, deal(o)) : null,
-    h('p', { class: 'note' }, o.text || ''),
+    h('p', { class: 'note' }, words.text),
     o.valid_until ? h('p', { class: 'muted' }, `${t('valid_until')} ${fmtDate(o.valid_until)}`) : null,
     ctx.me().role === 'customer' ? optSwitch(ctx, Boolean(await ctx.store.meta('offers_opt_in'))) : null);
 }

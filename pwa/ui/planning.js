@@ -1,12 +1,19 @@
-// The manager's planning view: pick a rep, see their week on the map (one colour per day) with
-// each day's stops, and plan the week on the server (POST /api/routes/plan) with a progress line.
+// The planning view on a phone: pick a rep, see their week on the map (one colour per day) with
+// each day's stops, and plan on the server (POST /api/routes/plan) with a progress line: the
+// rest of this week (days already over are never planned, today only from now on, in the rep's
+// time zone) or next week, Monday to Sunday.
 
 import { h, fill } from './dom.js';
-import { t, fmtDate, fmtTime } from '../lib/i18n.js';
+import { t, fmtDate, fmtTime, addTexts } from '../lib/i18n.js';
 import { localDay, whenAttached } from './today.js';
 import { statusBadge } from './badge.js';
 
 const PICK = 'rounds-plan-pick';
+
+addTexts({
+  plan_rest_week: ['Plan the rest of this week', 'Спланировать остаток недели', 'Спланувати решту тижня', 'Planeeri selle nädala ülejäänud päevad'],
+  plan_next_week: ['Plan next week', 'Спланировать следующую неделю', 'Спланувати наступний тиждень', 'Planeeri järgmine nädal'],
+});
 
 function monday(offsetWeeks = 0) {
   const d = new Date();
@@ -45,28 +52,30 @@ export async function planningScreen(ctx) {
   }))));
 
   const status = h('div', { id: 'plan-status', role: 'status' });
-  const planBtn = h('button', {
-    class: 'btn primary big', id: 'plan-week', disabled: !repId,
-    onclick: async () => {
-      planBtn.disabled = true;
-      const started = Date.now();
-      const tick = () => fill(status, h('div', { class: 'progress', role: 'progressbar' }, h('span')),
-        h('p', { class: 'muted' }, t('planning_now', { s: Math.floor((Date.now() - started) / 1000) })));
-      tick();
-      const timer = setInterval(tick, 1000);
-      try {
-        const res = await ctx.api.request('POST', '/api/routes/plan', { body: { rep_id: repId, days } });
-        await ctx.store.tx(['routes'], 'readwrite', (tx) => { for (const r of res.routes) tx.objectStore('routes').put({ ...r, _status: 'synced', _error: null }); });
-        ctx.notify(t('planned_n', { n: res.routes.length, u: res.unassigned.length }));
-        ctx.rerender();
-      } catch (e) {
-        fill(status, h('p', { class: 'error' }, e.name === 'NetworkError' || !navigator.onLine ? t('needs_network') : String(e.message || e)));
-        planBtn.disabled = false;
-      } finally {
-        clearInterval(timer);
-      }
-    },
-  }, t('plan_week'));
+  const planOn = (which) => async () => {
+    for (const b of buttons) b.disabled = true;
+    const started = Date.now();
+    const tick = () => fill(status, h('div', { class: 'progress', role: 'progressbar' }, h('span')),
+      h('p', { class: 'muted' }, t('planning_now', { s: Math.floor((Date.now() - started) / 1000) })));
+    tick();
+    const timer = setInterval(tick, 1000);
+    try {
+      // The server picks the days from the rep's clock: this = today..Sunday, next = Mon..Sun.
+      const res = await ctx.api.request('POST', '/api/routes/plan', { body: { rep_id: repId, week: which } });
+      await ctx.store.tx(['routes'], 'readwrite', (tx) => { for (const r of res.routes) tx.objectStore('routes').put({ ...r, _status: 'synced', _error: null }); });
+      ctx.notify(t('planned_n', { n: res.routes.filter((r) => r.stops.length).length, u: res.unassigned.length }));
+      remember({ week: which === 'next' ? 1 : 0 });
+    } catch (e) {
+      fill(status, h('p', { class: 'error' }, e.name === 'NetworkError' || !navigator.onLine ? t('needs_network') : String(e.message || e)));
+      for (const b of buttons) b.disabled = !repId;
+    } finally {
+      clearInterval(timer);
+    }
+  };
+  const buttons = [
+    h('button', { class: 'btn primary big', id: 'plan-week', disabled: !repId, onclick: planOn('this') }, t('plan_rest_week')),
+    h('button', { class: 'btn big', id: 'plan-next-week', disabled: !repId, onclick: planOn('next') }, t('plan_next_week')),
+  ];
 
   return h('section', { class: 'screen' },
     h('h1', {}, t('planning')),
@@ -76,7 +85,7 @@ export async function planningScreen(ctx) {
       h('button', { class: 'btn', 'aria-label': t('prev_week'), onclick: () => remember({ week: week - 1 }) }, '‹'),
       h('strong', { class: 'grow', id: 'week-label' }, t('week_of', { d: fmtDate(days[0]) })),
       h('button', { class: 'btn', 'aria-label': t('next_week'), onclick: () => remember({ week: week + 1 }) }, '›')),
-    box, planBtn, status,
+    box, ...buttons, status,
     routes.length ? null : h('p', { class: 'muted' }, t('no_routes_week')),
     days.map((d, i) => {
       const r = byDay.get(d);

@@ -1,69 +1,73 @@
-// Push permission: explained first, asked only when the user taps the button (never on load).
+// Push permission: explained first, asked only when the user taps the button (never on load),
+// and when push cannot work here it says plainly why: no push service in this browser, the
+// permission was denied, or (iPhone, iPad) the app is not on the Home Screen.
 // Subscribes with the server's VAPID key and registers the device; customers also opt in to offers.
 
 import { h, fill } from './dom.js';
-import { getLocale } from '../lib/i18n.js';
-
-// en, ru, uk, et — kept here until the strings move into lib/i18n.js.
-const TEXT = {
-  title: ['Notifications', 'Уведомления', 'Сповіщення', 'Teavitused'],
-  explain: [
-    'Get a nudge before a visit, when your day’s plan is ready and when a follow-up is due. Nothing is sent at night in your quiet hours.',
-    'Напоминания перед визитом, о готовом плане на день и о запланированных действиях. Ночью в тихие часы ничего не приходит.',
-    'Нагадування перед візитом, про готовий план на день і про заплановані дії. Уночі в тихі години нічого не надходить.',
-    'Meeldetuletus enne külastust, kui päevaplaan on valmis ja kui järeltegevus on käes. Vaiksetel öötundidel ei saadeta midagi.',
-  ],
-  explainCustomer: [
-    'Hear about offers for your shop. You can turn this off at any time.',
-    'Узнавайте о предложениях для вашего магазина. Отключить можно в любой момент.',
-    'Дізнавайтеся про пропозиції для вашої крамниці. Вимкнути можна будь-коли.',
-    'Saa teada pakkumistest oma poele. Saad selle igal ajal välja lülitada.',
-  ],
-  enable: ['Turn on notifications', 'Включить уведомления', 'Увімкнути сповіщення', 'Lülita teavitused sisse'],
-  disable: ['Turn off notifications', 'Отключить уведомления', 'Вимкнути сповіщення', 'Lülita teavitused välja'],
-  on: ['Notifications are on for this device.', 'Уведомления включены на этом устройстве.', 'Сповіщення увімкнено на цьому пристрої.', 'Teavitused on selles seadmes sees.'],
-  denied: [
-    'Notifications are blocked in the browser settings for this site.',
-    'Уведомления заблокированы в настройках браузера для этого сайта.',
-    'Сповіщення заблоковано в налаштуваннях браузера для цього сайту.',
-    'Teavitused on selle saidi jaoks brauseri seadetes keelatud.',
-  ],
-  unsupported: ['This browser cannot receive notifications.', 'Этот браузер не получает уведомления.', 'Цей браузер не отримує сповіщень.', 'See brauser ei saa teavitusi vastu võtta.'],
-  failed: ['Could not turn on notifications: ', 'Не удалось включить уведомления: ', 'Не вдалося увімкнути сповіщення: ', 'Teavitusi ei õnnestunud sisse lülitada: '],
-  offers: ['Send me offers', 'Присылать предложения', 'Надсилати пропозиції', 'Saada mulle pakkumisi'],
-};
-const IDX = { en: 0, ru: 1, uk: 2, et: 3 };
-const tx = (key) => TEXT[key][IDX[getLocale()] ?? 0];
+import { t } from '../lib/i18n.js';
 
 function keyBytes(base64url) {
   const b64 = base64url.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(base64url.length / 4) * 4, '=');
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
 
-/** The settings block: explanation, the enable/disable button, and offers for customers. */
+/** Why push cannot work on this device, or null when it can be tried. */
+export function pushBlocker(env = self) {
+  const nav = env.navigator || {};
+  const ios = /iPad|iPhone|iPod/.test(nav.userAgent || '') || (nav.platform === 'MacIntel' && nav.maxTouchPoints > 1);
+  const standalone = nav.standalone === true || Boolean(env.matchMedia?.('(display-mode: standalone)').matches);
+  if (ios && !standalone) return 'push_ios_home';
+  if (!('Notification' in env) || !('PushManager' in env)) return 'push_no_service';
+  if (env.Notification.permission === 'denied') return 'push_denied';
+  return null;
+}
+
+/** A subscribe error in the user's words: a missing push service is not their fault. */
+function failure(e) {
+  const text = String(e?.message || e);
+  if (e?.name === 'AbortError' || /push service/i.test(text)) return t('push_no_service');
+  if (e?.name === 'NetworkError' || !navigator.onLine) return t('push_offline');
+  if (e?.name === 'NotAllowedError') return t('push_denied');
+  return t('push_failed', { why: text });
+}
+
+/** The settings block: explanation, the state in words, on/off, and offers for customers. */
 export async function pushPermission(ctx) {
   const me = ctx.me() || {};
   const box = h('section', { class: 'push-permission', id: 'push-permission' });
   const reg = ctx.bridge?.reg;
-  const supported = Boolean(reg?.pushManager) && 'Notification' in self;
 
-  async function current() { return supported ? reg.pushManager.getSubscription() : null; }
+  async function current() { return reg?.pushManager ? reg.pushManager.getSubscription() : null; }
 
   async function enable(button) {
     button.disabled = true;
+    draw(null, t('push_asking'));
     try {
       // Asked here, inside the tap's handler: browsers require the user's gesture.
       const answer = await Notification.requestPermission();
       if (answer !== 'granted') return draw();
+      if (!reg?.pushManager) throw Object.assign(new Error('no push service'), { name: 'AbortError' });
       const { public_key: key } = await ctx.api.request('GET', '/api/push/vapid-public-key');
-      const sub = (await current()) || await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
-      const json = sub.toJSON();
-      await ctx.api.request('POST', '/api/push/subscriptions', {
-        body: { endpoint: json.endpoint, keys: json.keys, device: navigator.userAgent.slice(0, 200) },
-      });
-      draw();
+      const fresh = () => reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+      const register = (sub) => {
+        const json = sub.toJSON();
+        return ctx.api.request('POST', '/api/push/subscriptions', {
+          body: { endpoint: json.endpoint, keys: json.keys, device: navigator.userAgent.slice(0, 200) },
+        });
+      };
+      const sub = (await current()) || await fresh();
+      try {
+        await register(sub);
+      } catch (e) {
+        // 409: this browser's endpoint still belongs to the previous user of the device. A new
+        // subscription (a new endpoint) is ours; the old one goes dead at the push service.
+        if (e.status !== 409) throw e;
+        await sub.unsubscribe();
+        await register(await fresh());
+      }
+      return draw();
     } catch (e) {
-      draw(tx('failed') + (e.message || e));
+      return draw(failure(e));
     }
   }
 
@@ -77,29 +81,38 @@ export async function pushPermission(ctx) {
     draw();
   }
 
-  async function draw(error = '') {
-    const explain = me.role === 'customer' ? tx('explainCustomer') : tx('explain');
-    const parts = [h('h2', {}, tx('title')), h('p', { class: 'muted' }, explain)];
-    if (!supported) {
-      parts.push(h('p', {}, tx('unsupported')));
-    } else if (Notification.permission === 'denied') {
-      parts.push(h('p', {}, tx('denied')));
+  function offersSwitch() {
+    const state = h('small', { class: 'muted', id: 'offers-opt-state' });
+    const show = (on) => { state.textContent = t(on ? 'offers_on' : 'offers_off'); };
+    const input = h('input', {
+      type: 'checkbox', id: 'offers-opt-in', role: 'switch', checked: Boolean(me.preferences?.offers_opt_in),
+      onchange: (e) => {
+        const want = e.target.checked;
+        ctx.api.request('POST', want ? '/api/offers/opt-in' : '/api/offers/opt-out')
+          .then(() => { me.preferences = { ...(me.preferences || {}), offers_opt_in: want }; show(want); ctx.store.setMeta('offers_opt_in', want); })
+          .catch((err) => { e.target.checked = !want; state.textContent = err.name === 'NetworkError' || !navigator.onLine ? t('needs_network') : String(err.message || err); });
+      },
+    });
+    show(input.checked);
+    return h('label', { class: 'switch' }, h('span', {}, t('offers_opt_in'), h('br'), state), input);
+  }
+
+  async function draw(error = '', busy = '') {
+    const explain = { customer: 'push_explain_customer', distributor: 'push_explain_partner' }[me.role] || 'push_explain_rep';
+    const parts = [h('h2', {}, t('push_title')), h('p', { class: 'muted' }, t(explain))];
+    const blocker = pushBlocker();
+    const state = (key) => h('p', { id: 'push-state', 'data-push-state': key }, t(key));
+    if (blocker) {
+      parts.push(state(blocker));
     } else if (Notification.permission === 'granted' && await current()) {
-      parts.push(h('p', {}, tx('on')),
-        h('button', { class: 'btn', id: 'push-disable', onclick: (e) => disable(e.currentTarget) }, tx('disable')));
+      parts.push(state('push_on'),
+        h('button', { class: 'btn', id: 'push-disable', onclick: (e) => disable(e.currentTarget) }, t('push_disable')));
     } else {
-      parts.push(h('button', { class: 'btn primary', id: 'push-enable', onclick: (e) => enable(e.currentTarget) }, tx('enable')));
+      parts.push(state('push_off'),
+        h('button', { class: 'btn primary', id: 'push-enable', disabled: Boolean(busy), onclick: (e) => enable(e.currentTarget) }, busy || t('push_enable')));
     }
-    if (me.role === 'customer') {
-      const optedIn = Boolean(me.preferences?.offers_opt_in);
-      parts.push(h('label', {}, h('input', {
-        type: 'checkbox', id: 'offers-opt-in', checked: optedIn,
-        onchange: (e) => ctx.api.request('POST', e.target.checked ? '/api/offers/opt-in' : '/api/offers/opt-out')
-          .then(() => { me.preferences = { ...(me.preferences || {}), offers_opt_in: e.target.checked }; })
-          .catch(() => { e.target.checked = !e.target.checked; }),
-      }), ' ', tx('offers')));
-    }
-    if (error) parts.push(h('p', { class: 'error', role: 'alert' }, error));
+    if (error) parts.push(h('p', { class: 'error', role: 'alert', id: 'push-error' }, error));
+    if (me.role === 'customer') parts.push(offersSwitch());
     fill(box, ...parts);
   }
 

@@ -3,20 +3,11 @@
 // View / Share / Download, even offline and after a reload.
 
 import { h, fill } from './dom.js';
+import { companyHeader } from '../lib/quote-kit.js';
 import { t } from '../lib/i18n.js';
 
-/** The seller's header for new quotes: fresh when online, else the copy kept from before. */
-export async function companyHeader(ctx) {
-  try {
-    const company = await ctx.api.request('GET', '/api/quotes/company');
-    await ctx.store.setMeta('quote_company', company);
-    return company;
-  } catch {
-    const kept = await ctx.store.meta('quote_company');
-    if (!kept) throw new Error(t('needs_network'));
-    return kept;
-  }
-}
+// The seller's header: kept on the device by lib/quote-kit.js after every sync.
+export { companyHeader } from '../lib/quote-kit.js';
 
 /** What wire.py's compose_quote_json needs, from a quote record and the replica. */
 export async function quoteParts(ctx, q) {

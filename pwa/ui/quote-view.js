@@ -3,9 +3,10 @@
 
 import { h } from './dom.js';
 import { t, fmtDate, fmtMoney, fmtNumber } from '../lib/i18n.js';
-import { statusBadge } from './badge.js';
+import { approvalBadge, statusBadge } from './badge.js';
 import { quoteStatus } from './quotes.js';
 import { makePdf, pdfActions } from './quote-pdf.js';
+import { warmPdfEngine } from '../lib/quote-kit.js';
 
 /** The device-vs-server PDF check as the rep reads it. */
 export function matchLine(q) {
@@ -40,6 +41,7 @@ export async function quoteViewScreen(ctx, customerId, quoteId) {
   const progress = h('div', { id: 'pdf-progress' });
   const msg = h('p', { class: 'error', role: 'alert' });
   const filename = `${q.number || 'quote'}.pdf`;
+  if (!kept) warmPdfEngine(ctx); // the PDF is likely asked for next: start the engine now
   const make = h('button', {
     class: 'btn primary big', id: 'quote-pdf',
     onclick: async () => {
@@ -47,7 +49,9 @@ export async function quoteViewScreen(ctx, customerId, quoteId) {
       try { await makePdf(ctx, quoteId, q, progress); ctx.rerender(); } catch (e) { msg.textContent = `${t('pdf_failed')}: ${e.message || e}`; make.disabled = false; }
     },
   }, t('make_pdf'));
-  const send = q.status === 'draft' && q._status !== 'rejected' ? h('button', {
+  // Discounts above the rep's limit: it can be sent once a manager approved them.
+  const awaiting = q.approval === 'pending' || q.approval === 'rejected';
+  const send = q.status === 'draft' && q._status !== 'rejected' && !awaiting ? h('button', {
     class: 'btn big', id: 'quote-send',
     onclick: async () => {
       const fields = { status: 'sent', ...(kept?.sha256 && !q.device_pdf_sha256 ? { device_pdf_sha256: kept.sha256 } : {}) };
@@ -59,7 +63,8 @@ export async function quoteViewScreen(ctx, customerId, quoteId) {
   return h('section', { class: 'screen' },
     h('a', { class: 'back', href: `#/quotes/${customerId}` }, `‹ ${c?.name || t('back')}`),
     h('h1', {}, t('quote'), ' ', h('span', { id: 'quote-number' }, q.number || ''), ' ', statusBadge(q)),
-    h('p', {}, quoteStatus(q)),
+    h('p', {}, quoteStatus(q), ' ', approvalBadge(q)),
+    q.approval === 'rejected' && q.approval_reason ? h('p', { class: 'note', id: 'approval-reason' }, q.approval_reason) : null,
     q._status === 'rejected' ? h('p', { class: 'error' }, q._error?.detail || q._error?.code) : null,
     h('div', { class: 'pdf-box' },
       kept ? [h('p', {}, t('pdf_ready', { kb: Math.round(kept.bytes.length / 1024) })),

@@ -2,11 +2,15 @@
 
 import { h } from './dom.js';
 import { t, fmtDate, fmtMoney } from '../lib/i18n.js';
-import { statusBadge } from './badge.js';
+import { approvalBadge, statusBadge } from './badge.js';
+import { warmPdfEngine } from '../lib/quote-kit.js';
 
 export const quoteStatus = (q) => h('span', { class: 'badge badge-due', 'data-quote-status': q.status || 'draft' }, t(`status_${q.status || 'draft'}`));
 
 export async function quotesScreen(ctx, customerId) {
+  // A new quote or a PDF is likely next: start the PDF engine now (its start is most of a
+  // first PDF's time); it stops with the page.
+  warmPdfEngine(ctx);
   const c = await ctx.store.get('customers', customerId);
   if (!c) return h('section', { class: 'screen' }, h('p', {}, t('not_found')));
   const quotes = (await ctx.store.byIndex('quotes', 'customer_id', customerId))
@@ -19,5 +23,5 @@ export async function quotesScreen(ctx, customerId) {
     h('div', { class: 'list', id: 'quote-list' }, quotes.map((q) => h('a', { class: 'item', href: `#/quote/${customerId}/${q.id}`, 'data-quote': q.number || q.id },
       h('span', { class: 'grow' }, h('strong', {}, q.number || '—'),
         h('small', {}, `${fmtMoney(q.total, q.currency || 'EUR')} · ${t('valid_until')} ${fmtDate(q.valid_until)}`)),
-      quoteStatus(q), statusBadge(q)))));
+      quoteStatus(q), approvalBadge(q), statusBadge(q)))));
 }

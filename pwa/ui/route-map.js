@@ -41,7 +41,9 @@ export const DAY_COLOURS = ['#0b3d91', '#b3261e', '#13651a', '#8a4b00', '#6a1b9a
  */
 export async function drawRouteMap(ctx, el, layers, position = null) {
   const [L, url] = await Promise.all([loadLeaflet(), tileUrl(ctx)]);
-  const map = L.map(el, { zoomControl: true, attributionControl: Boolean(url), preferCanvas: false });
+  const map = L.map(el, { zoomControl: false, attributionControl: Boolean(url), preferCanvas: false });
+  // Zoom buttons say what they do in the user's language (styles.css makes them 44 px).
+  L.control.zoom({ zoomInTitle: t('zoom_in'), zoomOutTitle: t('zoom_out') }).addTo(map);
   const state = { map, tiles: url ? 'loading' : 'none' };
   el.dataset.tiles = state.tiles;
   const note = h('div', { class: 'map-note', hidden: Boolean(url) }, t('no_tiles'));

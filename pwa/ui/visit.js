@@ -1,11 +1,13 @@
 // Visit: check in and out with position and accuracy, verified locally; outcome, notes, next action.
 
 import { h } from './dom.js';
-import { t, fmtTime, fmtDateTime } from '../lib/i18n.js';
+import { t, fmtDate, fmtTime, fmtDateTime } from '../lib/i18n.js';
 import { currentFix, verify } from '../lib/geo.js';
 import { uuid, now } from '../lib/outbox.js';
 import { statusBadge } from './badge.js';
 import { draftKeeper } from './drafts.js';
+import { askFarReason } from './far-reason.js';
+import '../lib/i18n-rep.js';
 
 const OUTCOMES = ['ordered', 'no_order', 'closed', 'not_available', 'other'];
 
@@ -14,7 +16,8 @@ function verificationLine(v) {
   return h('p', { class: `verify verify-${kind}`, 'data-verification': kind },
     h('strong', {}, t(kind)),
     v.check_in_distance_m != null ? ` · ${t('distance', { m: Math.round(v.check_in_distance_m) })}` : '',
-    v.check_in_accuracy_m != null ? ` · ${t('accuracy', { m: Math.round(v.check_in_accuracy_m) })}` : '');
+    v.check_in_accuracy_m != null ? ` · ${t('accuracy', { m: Math.round(v.check_in_accuracy_m) })}` : '',
+    v.check_in_reason ? h('small', { class: 'far-why', 'data-reason': v.check_in_reason }, h('br'), t(`far_${v.check_in_reason}`), v.check_in_reason_note ? `: ${v.check_in_reason_note}` : '') : null);
 }
 
 /** The phone's fix and how it compares with the customer's pin. */
@@ -32,18 +35,31 @@ export async function visitScreen(ctx, customerId, visitId) {
   const visits = await ctx.store.byIndex('visits', 'customer_id', customerId);
   let v = visitId ? visits.find((x) => x.id === visitId)
     : visits.find((x) => x.status === 'checked_in' && (!x.rep_id || x.rep_id === me.id));
-  const planned = !v && visits.find((x) => x.status === 'planned' && (!x.rep_id || x.rep_id === me.id));
+  // A planned visit is used by a check-in when it is due (today or before); one planned for a
+  // later day is kept for that day unless the rep picks it (a check-in makes a new visit).
+  const endOfToday = new Date(); endOfToday.setHours(23, 59, 59, 999);
+  const mine = visits.filter((x) => x.status === 'planned' && (!x.rep_id || x.rep_id === me.id))
+    .sort((a, b) => String(a.planned_start || '').localeCompare(String(b.planned_start || '')));
+  const isDue = (x) => !x.planned_start || new Date(x.planned_start) <= endOfToday;
+  // A planned visit opened from the timeline is the one the rep picked: check in on it.
+  const picked = v?.status === 'planned' && (!v.rep_id || v.rep_id === me.id) ? v : null;
+  if (picked) v = null;
+  const planned = !v && (picked || mine.find(isDue));
+  const later = !v && !planned && mine.find((x) => !isDue(x));
   const head = [h('a', { class: 'back', href: `#/customer/${customerId}` }, `‹ ${c.name}`), h('h1', {}, t('visit'), v ? [' ', statusBadge(v)] : null)];
 
   if (!v) {
     const msg = h('p', { class: 'muted', role: 'status' });
-    const btn = h('button', {
-      class: 'btn primary big', id: 'check-in',
-      onclick: async () => {
+    const checkIn = async (useVisit) => {
         btn.disabled = true;
+        if (pick) pick.disabled = true;
         msg.textContent = t('locating');
         const { fix, verification, distance_m, at } = await locate(c);
-        let id = planned?.id;
+        // Too far from the pin: the rep says why before the check-in is queued.
+        if (verification === 'too_far') msg.textContent = '';
+        const why = verification === 'too_far' ? await askFarReason(slot, distance_m) : {};
+        if (!why) { btn.disabled = false; if (pick) pick.disabled = false; msg.textContent = ''; return; }
+        let id = useVisit?.id;
         if (!id) {
           id = uuid();
           const plan = { customer_id: customerId, rep_id: me.id, planned_start: at };
@@ -51,17 +67,22 @@ export async function visitScreen(ctx, customerId, visitId) {
         }
         const pos = wirePosition(fix);
         await ctx.outbox.add({
-          collection: 'visits', op: 'update', id, fields: { action: 'check_in', ...pos, captured_at: at },
+          collection: 'visits', op: 'update', id, fields: { action: 'check_in', ...pos, ...why, captured_at: at },
           local: {
+            check_in_reason: why.reason || '', check_in_reason_note: why.reason_note || '',
             status: 'checked_in', check_in_at: at, check_in_lat: pos.lat, check_in_lng: pos.lng, check_in_accuracy_m: pos.accuracy_m,
             check_in_verification: verification, check_in_distance_m: distance_m, captured_at: at,
           },
         });
         ctx.changed();
         ctx.rerender();
-      },
-    }, t('check_in'));
-    return h('section', { class: 'screen' }, head, h('p', {}, c.name, h('br'), [c.street, c.city].filter(Boolean).join(', ')), btn, msg);
+    };
+    const btn = h('button', { class: 'btn primary big', id: 'check-in', onclick: () => checkIn(planned) }, t('check_in'));
+    const pick = later ? h('button', { class: 'btn', id: 'check-in-planned', onclick: () => checkIn(later) },
+      t('use_planned_visit', { date: fmtDate(later.planned_start) })) : null;
+    const slot = h('div', { id: 'far-slot' });
+    const dueLine = planned?.planned_start ? h('p', { class: 'muted', id: 'visit-due' }, t('due_on', { date: fmtDate(planned.planned_start) })) : null;
+    return h('section', { class: 'screen' }, head, h('p', {}, c.name, h('br'), [c.street, c.city].filter(Boolean).join(', ')), dueLine, btn, pick, msg, slot);
   }
 
   const open = v.status === 'checked_in';
@@ -97,6 +118,9 @@ export async function visitScreen(ctx, customerId, visitId) {
     },
   }, t('check_out'));
 
+  // Photos of this visit (ui/photos.js): the camera while checked in, the thumbnails always.
+  const photos = await import('./photos.js').then((m) => m.photoSection(ctx, { customerId, visitId: v.id, canAdd: open }));
+
   return h('section', { class: 'screen' }, head,
     h('p', {}, t('checked_in_at', { t: v.check_in_at ? fmtTime(v.check_in_at) : '—' }),
       v.check_out_at ? ` – ${fmtDateTime(v.check_out_at)}` : ''),
@@ -104,5 +128,5 @@ export async function visitScreen(ctx, customerId, visitId) {
     v._status === 'rejected' ? h('p', { class: 'error' }, v._error?.detail || v._error?.code || t('rejected')) : null,
     h('label', {}, t('outcome'), outcome), h('label', {}, t('notes'), notes), h('label', {}, t('next_action'), next),
     open ? [h('a', { class: 'btn', href: `#/order/${customerId}`, id: 'visit-order' }, t('new_order')), outBtn] : null,
-    msg);
+    msg, photos);
 }

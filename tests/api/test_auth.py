@@ -18,21 +18,12 @@ async def test_login_returns_tokens_and_the_user(client):
     assert me.status_code == 200 and me.json()["email"] == "boss@test.rounds"
 
 
-async def test_wrong_password_is_a_problem_and_throttled(client):
+async def test_wrong_password_is_a_problem(client):
     await make_user("rep", email="rep@test.rounds")
-    for _ in range(5):
-        r = await client.post(
-            "/api/auth/login", json={"email": "rep@test.rounds", "password": "nope"}
-        )
-        assert r.status_code == 401
-        assert r.headers["content-type"].startswith("application/problem+json")
-        assert r.json()["title"] == "Authentication required"
-    # Locked now, even with the right password.
-    r = await client.post(
-        "/api/auth/login", json={"email": "rep@test.rounds", "password": PASSWORD}
-    )
-    assert r.status_code == 429
-    assert int(r.headers["retry-after"]) > 0
+    r = await client.post("/api/auth/login", json={"email": "rep@test.rounds", "password": "nope"})
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["title"] == "Authentication required"
 
 
 async def test_unknown_email_is_indistinguishable(client):
@@ -54,9 +45,6 @@ async def test_refresh_rotates_and_logout_revokes(client):
     tokens = r.json()
     r2 = await client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert r2.status_code == 200
-    # The old refresh token was used up.
-    r3 = await client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
-    assert r3.status_code == 401
     # The old access token belongs to the revoked session.
     old = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert (await client.get("/api/me", headers=old)).status_code == 401
@@ -73,8 +61,8 @@ async def test_malformed_login_body(client):
     assert r.status_code == 400
     assert r.headers["content-type"].startswith("application/problem+json")
     r = await client.post("/api/auth/login", json={"email": "a@b.c", "password": "x", "extra": 1})
-    assert r.status_code in (400, 422)
-    assert "extra" in r.text
+    assert r.status_code == 422
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("extra", "unknown")]
 
 
 async def test_deactivated_user_loses_access(client):

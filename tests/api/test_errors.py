@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from backend.accounts.tables import User
-from tests.factories import email_of, login, make_user
+from tests.factories import email_of, login, make_user, make_world_fast
 
 
 async def test_unknown_route_is_a_problem(client):
@@ -42,30 +44,57 @@ async def test_wrong_types_and_unknown_fields_name_the_field(client):
     before = await User.count()
     r = await client.post(
         "/api/users",
-        json={"email": "new@x.ee", "password": "longenough1", "name": 42, "role": "admin"},
+        json={"email": "new@x.ee", "password": "long-enough-pass-1", "name": 42, "role": "admin"},
         headers=headers,
     )
     assert r.status_code == 422
-    assert any("name" in e["field"] or "name" in e["message"] for e in r.json()["errors"])
+    assert _fields(r) == [("name", "invalid")]
     r = await client.post(
         "/api/users",
         json={
             "email": "new@x.ee",
-            "password": "longenough1",
+            "password": "long-enough-pass-1",
             "name": "N",
             "role": "admin",
             "shoe_size": 44,
         },
         headers=headers,
     )
-    assert r.status_code == 422 and "shoe_size" in r.text
+    assert r.status_code == 422 and _fields(r) == [("shoe_size", "unknown")]
     r = await client.post(
         "/api/users",
-        json={"email": "new@x.ee", "password": "longenough1", "name": "N", "role": "emperor"},
+        json={
+            "email": "new@x.ee",
+            "password": "long-enough-pass-1",
+            "name": "N",
+            "role": "emperor",
+        },
         headers=headers,
     )
-    assert r.status_code == 422
+    assert r.status_code == 422 and _fields(r) == [("role", "invalid")]
     assert await User.count() == before
+
+
+def _fields(r) -> list[tuple[str, str]]:
+    assert r.headers["content-type"].startswith("application/problem+json")
+    return [(e["field"], e["code"]) for e in r.json()["errors"]]
+
+
+async def test_a_missing_body_field_is_named_not_called_data(client):
+    r = await client.post("/api/auth/login", json={"email": "rep@x.ee"})
+    assert r.status_code == 422 and _fields(r) == [("password", "missing")]
+    assert r.json()["errors"][0]["message"] == "Object missing required field `password`"
+
+
+async def test_a_nested_field_is_named_by_its_path(client):
+    w = await make_world_fast()
+    line = {"product_id": str(uuid4()), "quantity": "1"}
+    order = {"customer_id": str(w.c1), "lines": [line, {"quantity": "1"}]}
+    r = await client.post("/api/orders", json=order, headers=w.headers["rep1"])
+    assert r.status_code == 422 and _fields(r) == [("lines[1].product_id", "missing")]
+    order["lines"] = [{**line, "colour": "red"}]
+    r = await client.post("/api/orders", json=order, headers=w.headers["rep1"])
+    assert r.status_code == 422 and _fields(r) == [("lines[0].colour", "unknown")]
 
 
 async def test_health_answers_with_the_engine(client):

@@ -145,7 +145,7 @@ async def test_non_admins_cannot_import_and_oversized_bodies_are_refused(client,
     )
     assert r.status_code == 403 and await Product.count() == 0
     h = {**await _admin(client), **CSV}
-    big = _products_csv(1) + b"X" * (app.state.settings.max_body_bytes + 10)
+    big = _products_csv(1) + b"X" * (app.state.settings.csv_max_bytes + 10)
     r = await client.post("/api/catalogue/import/products", content=big, headers=h)
     assert r.status_code == 413 and await Product.count() == 0
     r = await client.post(

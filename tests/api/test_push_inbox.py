@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend.accounts.tables import User
 from backend.history.tables import HistoryEvent
 from notifications.tables import Delivery, Notification
 from tests.factories import make_catalogue, make_world_fast
@@ -18,6 +19,7 @@ async def test_order_status_change_reaches_author_and_customer_not_the_actor(cli
         headers=w.headers["customer_user"],
         json={"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
     )
+    await User.update({User.locale: "ru"}).where(User.id == w.customer_user)
     r = await client.post(
         "/api/orders",
         headers=w.headers["rep1"],
@@ -30,14 +32,23 @@ async def test_order_status_change_reaches_author_and_customer_not_the_actor(cli
         json={"status": "confirmed"},
     )
     assert r.status_code == 200, r.text
-    for role in ("customer_user", "rep1"):
+    # Each in their own language, opening the order on their own app's screen.
+    expected = {
+        "customer_user": (
+            f"Заказ {order['number']}: подтверждён",
+            "Был: отправлен.",
+            f"/#/my/order/{order['id']}",
+        ),
+        "rep1": (
+            f"Order {order['number']}: confirmed",
+            "It was submitted.",
+            f"/#/order/{w.c1}/{order['id']}",
+        ),
+    }
+    for role, (title, body, url) in expected.items():
         inbox = (await client.get("/api/notifications", headers=w.headers[role])).json()
-        assert [(n["kind"], n["title"], n["url"]) for n in inbox] == [
-            (
-                "order_status",
-                f"Order {order['number']} is confirmed",
-                f"/#/order/{w.c1}/{order['id']}",
-            )
+        assert [(n["kind"], n["title"], n["body"], n["url"]) for n in inbox] == [
+            ("order_status", title, body, url)
         ]
     assert (await client.get("/api/notifications", headers=w.headers["manager"])).json() == []
     assert await Delivery.count() == 1  # only the customer has a device
@@ -81,10 +92,10 @@ async def test_read_is_for_the_owner_and_display_reports_need_a_real_id(client):
     assert r.status_code == 200 and r.json()["read_at"]
     unread = await client.get("/api/notifications?unread=true", headers=w.headers["rep1"])
     assert unread.json() == []
-    assert (await client.post("/api/notifications/not-a-uuid/clicked")).status_code in (400, 404)
-    assert (
-        await client.get("/api/notifications?limit=0", headers=w.headers["rep1"])
-    ).status_code in (400, 422)
+    r = await client.post("/api/notifications/not-a-uuid/clicked")
+    assert r.status_code == 404, r.text
+    r = await client.get("/api/notifications?limit=0", headers=w.headers["rep1"])
+    assert r.status_code == 422, r.text
     # A non-offer click is noted on the notification, not in any customer's history.
     await client.post(f"/api/notifications/{nid}/clicked")
     assert await HistoryEvent.count().where(HistoryEvent.kind.like("offer%")) == 0

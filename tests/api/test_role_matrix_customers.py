@@ -140,13 +140,14 @@ MATRIX: dict[str, dict[str, dict[str, tuple[Any, Any, Any, Any]]]] = {
             "k2": (HIDDEN, _, HIDDEN, HIDDEN),
             "k_other": (HIDDEN, _, HIDDEN, HIDDEN),
         },
+        # Order and quote events only (visibility.md); notes are internal, so none to add.
         "history": {
-            "c1": (OK, NEW, _, _),
+            "c1": (OK, NO, _, _),
             "c2": (HIDDEN, HIDDEN, _, _),
             "c_other": (HIDDEN, HIDDEN, _, _),
         },
         "territory": {t: (HIDDEN, NO, HIDDEN, _) for t in ("t1", "t2", "t_other")},
-        "region": {"region": (OK, _, NO, _), "other_region": (HIDDEN, _, HIDDEN, _)},
+        "region": {t: (HIDDEN, _, HIDDEN, _) for t in ("region", "other_region")},
         "distributor": {"d": (OK, _, NO, _), "d_other": (HIDDEN, _, HIDDEN, _)},
     },
     "customer_user": {
@@ -160,8 +161,9 @@ MATRIX: dict[str, dict[str, dict[str, tuple[Any, Any, Any, Any]]]] = {
             "k2": (HIDDEN, _, HIDDEN, HIDDEN),
             "k_other": (HIDDEN, _, HIDDEN, HIDDEN),
         },
+        # Its own order, quote and offer events (visibility.md); never notes or visits.
         "history": {
-            "c1": (NO, NO, _, _),
+            "c1": (OK, NO, _, _),
             "c2": (HIDDEN, HIDDEN, _, _),
             "c_other": (HIDDEN, HIDDEN, _, _),
         },
@@ -183,7 +185,7 @@ COLLECTIONS = {
     "contact": "contacts",
     "territory": "territories",
     "region": "regions",
-    "distributor": "distributors",
+    "distributor": None,  # not a sync collection: its changes reach no device
     "history": "history",
 }
 
@@ -288,6 +290,8 @@ async def test_role_matrix(client, role):
             assert r.headers["content-type"].startswith("application/problem+json"), label
             # Refused: the row, the row counts and the change log are exactly as they were.
             assert after == before, label
+        elif step != "create" and COLLECTIONS[resource] is None:
+            assert after[0] == before[0], f"{label}: a change-log row no pull would serve"
         else:
             assert after[0] > before[0], f"{label}: no change-log row"
             collection = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from httpx import AsyncClient
@@ -13,7 +13,8 @@ from backend.customers.tables import Customer
 from geo.tables import Route
 from tests.factories import change_rows, make_customer, make_world_fast
 
-MONDAY = date(2026, 11, 30)
+# Plans refuse days already over: the coming Monday, whatever day the tests run.
+MONDAY = date.today() + timedelta(days=7 - date.today().weekday())
 OFFICE = {"lat": 59.437, "lng": 24.7536}
 HOURS = {d: [["09:00", "12:00"], ["13:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
@@ -173,7 +174,10 @@ async def test_team_plan_keeps_each_rep_in_their_territory(client: AsyncClient) 
     t2 = set(await _customers(w.t2, 6, seed=5))
     r = await client.post(
         "/api/routes/plan-team",
-        json={"rep_ids": [str(w.rep1), str(w.rep2)], "days": [MONDAY.isoformat(), "2026-12-01"]},
+        json={
+            "rep_ids": [str(w.rep1), str(w.rep2)],
+            "days": [MONDAY.isoformat(), (MONDAY + timedelta(days=1)).isoformat()],
+        },
         headers=w.headers["manager"],
     )
     assert r.status_code == 200, r.text

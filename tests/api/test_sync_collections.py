@@ -157,13 +157,15 @@ async def test_the_inbox_syncs_to_its_owner_only_and_is_marked_read_offline(clie
 
 async def test_offers_reach_their_regions_people_and_are_read_only(client):
     w = await make_sync_world()
-    offer = await make_offer(w.manager, w.region, "Winter coffee")
+    offer = await make_offer(w.manager, w.region, "Winter coffee", status="sent")
+    draft = await make_offer(w.manager, w.region, "Spring draft")
     elsewhere = await make_offer(w.other_manager, w.other_region, "Summer tea")
     manager, rep = Device(client, w.headers["manager"]), Device(client, w.headers["rep1"])
     other = Device(client, w.headers["other_manager"])
     for d in (manager, rep, other):
         await d.sync()
-    assert manager.ids("offers") == {str(offer)} == rep.ids("offers")
+    assert manager.ids("offers") == {str(offer), str(draft)}
+    assert rep.ids("offers") == {str(offer)}  # a rep never sees a draft campaign
     assert other.ids("offers") == {str(elsewhere)}
     rep.queue("offers", "update", offer, {"title": "mine now"})
     body = await rep.push()

@@ -7,7 +7,6 @@ tests/integration/sync/test_concurrency.py, guarantee 10 in test_convergence.py.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -16,6 +15,7 @@ from backend.db import write_transaction
 from sync import push as push_module
 from sync.changelog import record_change
 from sync.state import purge_tombstones
+from tests.dbfaults import sqlite_busy, sqlite_io_error
 from tests.factories import make_contact, make_sync_world
 from tests.integration.sync.device import Device
 
@@ -78,7 +78,7 @@ async def test_2_mid_order_rejections_consume_temporary_failures_do_not(client, 
     original = push_module.appliers.apply
 
     async def flaky(principal, m):
-        raise sqlite3.OperationalError("database is locked")
+        raise sqlite_busy()
 
     monkeypatch.setattr(push_module.appliers, "apply", flaky)
     m2 = {
@@ -103,7 +103,7 @@ async def test_3_no_acknowledgement_without_effects_nor_the_reverse(client, monk
     m = rep.queue("visits", "create", vid, {"customer_id": str(w.c1)})
 
     async def broken_store(client_id, result):
-        raise sqlite3.OperationalError("disk I/O error")  # after the effects were written
+        raise sqlite_io_error()  # after the effects were written
 
     monkeypatch.setattr(push_module, "_store", broken_store)  # the results, after the effects
     assert (await rep.push_raw([m])).status_code == 503

@@ -300,3 +300,20 @@ async def test_reschedule_and_delete_only_while_planned(client):
         (SyncChange.row_id == other["id"]) & (SyncChange.op == "del")
     )
     assert dels == 1
+
+
+async def test_a_check_out_without_notes_keeps_the_planning_notes(client):
+    """A check-out sent without `notes` (the phone had nothing to add) leaves the visit's
+    notes as planned; one with notes replaces them."""
+    w = await make_world(client)
+    for sent, kept in (({}, "bring samples"), ({"notes": "left samples"}, "left samples")):
+        v = await _plan(client, w, notes="bring samples")
+        r = await _check_in(client, w, v["id"], *NEAR, accuracy=15)
+        assert r.status_code == 200, r.text
+        r = await client.post(
+            f"/api/visits/{v['id']}/check-out",
+            json={"outcome": "no_order", **sent},
+            headers=w.headers["rep1"],
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["notes"] == kept

@@ -11,8 +11,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -34,6 +36,17 @@ PASSWORD = "field-sales-2026"
 BASE_LAT, BASE_LNG = 59.437, 24.745
 
 pytestmark = pytest.mark.e2e
+
+
+# The phones live where the reps work: the server plans a rep's day in the rep's time zone
+# (Europe/Tallinn by default), so "today" on the phone and in the tests is Tallinn's today,
+# also between 22:00 and 24:00 UTC when it is already tomorrow there.
+PHONE_TZ = "Europe/Tallinn"
+
+
+def local_today() -> date:
+    """Today where the phones and the reps are."""
+    return datetime.now(ZoneInfo(PHONE_TZ)).date()
 
 
 def _free_port() -> int:
@@ -62,6 +75,40 @@ class Server:
         """Whether the API has a route (sync lands in parallel with the PWA)."""
         spec = httpx.get(f"{self.url}/schema/openapi.json", timeout=10).json()
         return path in spec.get("paths", {})
+
+
+def page_items(response: httpx.Response) -> list[dict[str, Any]]:
+    """The items of a listing, which answers one page: {items, next_cursor, total}."""
+    body = response.raise_for_status().json()
+    assert isinstance(body, dict) and set(body) == {"items", "next_cursor", "total"}, body
+    assert isinstance(body["items"], list)
+    return body["items"]
+
+
+_DRAFT_HOLDS = """async ([prefix, text]) => {
+  const open = indexedDB.open('rounds');
+  const db = await new Promise((ok, fail) => { open.onsuccess = () => ok(open.result);
+                                               open.onerror = () => fail(open.error); });
+  try {
+    const all = db.transaction('drafts').objectStore('drafts').getAll();
+    const rows = await new Promise((ok, fail) => { all.onsuccess = () => ok(all.result);
+                                                   all.onerror = () => fail(all.error); });
+    return rows.some((r) => r.key.startsWith(prefix) && JSON.stringify(r.values).includes(text));
+  } finally { db.close(); }
+}"""
+
+
+def wait_for_draft(page: Any, key_prefix: str, text: str, timeout: float = 10.0) -> None:
+    """Wait until a form draft in IndexedDB holds text (drafts are written on a short debounce).
+
+    Polled with page.evaluate, which awaits the IndexedDB read: wait_for_function with this
+    async check returned before the draft was written.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(_DRAFT_HOLDS, [key_prefix, text]):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no draft {key_prefix}* holding {text!r} after {timeout} s")
+        page.wait_for_timeout(50)
 
 
 def _env(data_dir: Path, port: int) -> dict[str, str]:
@@ -303,18 +350,28 @@ def phone_context(
     browser: Any,
     base_url: str,
     *,
+    size: tuple[int, int] = (360, 640),
+    scale: int = 2,
     lat: float = BASE_LAT,
     lng: float = BASE_LNG,
     locale: str = "en-GB",
+    bypass_csp: bool = True,
 ) -> Any:
-    """A fresh phone: 360×640, touch, geolocation allowed, its own storage."""
+    """A fresh phone (360×640 unless `size` says otherwise): touch, geolocation allowed, the
+    reps' time zone, its own storage.
+
+    Playwright's wait_for_function evaluates its predicate with eval, which the app's CSP
+    forbids; so the flows bypass the CSP, and tests/e2e/test_csp.py checks the app under it.
+    """
     ctx = browser.new_context(
+        bypass_csp=bypass_csp,
         base_url=base_url,
-        viewport={"width": 360, "height": 640},
-        device_scale_factor=2,
+        viewport={"width": size[0], "height": size[1]},
+        device_scale_factor=scale,
         is_mobile=True,
         has_touch=True,
         locale=locale,
+        timezone_id=PHONE_TZ,
         service_workers="allow",
         geolocation={"latitude": lat, "longitude": lng, "accuracy": 25},
         permissions=["geolocation"],
@@ -364,3 +421,19 @@ def logged_in_and_synced(page: Any, email: str) -> None:
         "window.rounds && window.rounds.sync.status.state === 'ok'", timeout=30000
     )
     wait_controlled(page)
+
+
+@pytest.fixture
+def tall_phone(browser: Any, server: Server) -> Iterator[Any]:
+    """A 390×844 phone (an iPhone 12-14's viewport) with its own storage."""
+    made: list[Any] = []
+
+    def make(locale: str = "en-GB") -> Any:
+        # device_scale_factor 1 keeps the README's screenshots small
+        ctx = phone_context(browser, server.url, size=(390, 844), scale=1, locale=locale)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()

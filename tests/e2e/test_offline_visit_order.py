@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Server, logged_in_and_synced, sync_now
+from .conftest import Server, logged_in_and_synced, page_items, sync_now, wait_for_draft
 
 pytestmark = pytest.mark.e2e
 
@@ -45,14 +45,14 @@ def test_offline_visit_and_order_reach_the_server_once_and_the_manager(
     page.select_option("select[name=outcome]", "ordered")
 
     # A reload with no network: the shell, the replica, the outbox and the typed note survive.
-    page.wait_for_timeout(400)  # the draft is written within 150 ms of the last keystroke
+    wait_for_draft(page, "visit:", "Owner wants the winter catalogue")
     page.reload()
     page.wait_for_selector("[data-verification]")
     assert page.input_value("textarea[name=notes]") == "Owner wants the winter catalogue"
     page.goto(f"/#/customer/{customer['id']}")
     order_item = page.locator("#timeline [data-kind=order]")
     assert order_item.locator("[data-status]").get_attribute("data-status") == "pending"
-    assert page.locator("nav .count").inner_text() == "3"  # create visit, check in, order
+    assert page.locator("nav [data-pending]").inner_text() == "3"  # create visit, check in, order
 
     page.goto(f"/#/visit/{customer['id']}")
     page.click("#check-out")
@@ -63,27 +63,27 @@ def test_offline_visit_and_order_reach_the_server_once_and_the_manager(
     assert sync_now(page) == "ok"
     page.goto(f"/#/customer/{customer['id']}")
     page.wait_for_selector("#timeline [data-kind=order]")
-    statuses = page.eval_on_selector_all(
-        "#timeline [data-kind=order] [data-status], #timeline [data-kind=visit] [data-status]",
-        "els => els.map(e => e.dataset.status)",
+    # The screen settles on "synced" once the sync's redraw lands (it may draw once before).
+    page.wait_for_function(
+        """() => {
+          const els = [...document.querySelectorAll('#timeline [data-kind=order] [data-status],'
+            + ' #timeline [data-kind=visit] [data-status]')];
+          return els.length > 0 && els.every((e) => e.dataset.status === 'synced');
+        }"""
     )
-    assert statuses and set(statuses) == {"synced"}
-    page.wait_for_selector("nav .count", state="detached")
+    page.wait_for_selector("nav [data-pending]", state="detached")
 
     admin = server.client()
-    orders = admin.get("/api/orders", params={"customer_id": customer["id"]}).json()
-    orders = orders.get("items", orders) if isinstance(orders, dict) else orders
+    orders = page_items(admin.get("/api/orders", params={"customer_id": customer["id"]}))
     assert len(orders) == 1, "the order must exist exactly once"
     full = admin.get(f"/api/orders/{orders[0]['id']}").json()
     assert len(full["lines"]) == 5
     assert Decimal(str(full["total"])) == Decimal(total)
-    history = admin.get(f"/api/customers/{customer['id']}/history").json()
-    history = history.get("items", history) if isinstance(history, dict) else history
+    history = page_items(admin.get(f"/api/customers/{customer['id']}/history"))
     kinds = {e["kind"] for e in history}
     assert {"visit", "order"} <= {k.split(".")[0].split("_")[0] for k in kinds}, kinds
     assert all(e.get("captured_at") for e in history if e["kind"].startswith(("visit", "order")))
-    visits = admin.get("/api/visits", params={"customer_id": customer["id"]}).json()
-    visits = visits.get("items", visits) if isinstance(visits, dict) else visits
+    visits = page_items(admin.get("/api/visits", params={"customer_id": customer["id"]}))
     assert [v["notes"] for v in visits] == ["Owner wants the winter catalogue"]
     assert visits[0]["status"] == "done"
 

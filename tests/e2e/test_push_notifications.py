@@ -21,7 +21,16 @@ import pytest
 from notifications.core import push_message
 from notifications.payload import encode_payload
 
-from .conftest import PASSWORD, ROOT, ROUNDS, Server, _env, login, wait_controlled
+from .conftest import (
+    PASSWORD,
+    ROOT,
+    ROUNDS,
+    Server,
+    _env,
+    login,
+    page_items,
+    wait_controlled,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -126,19 +135,29 @@ def test_pushed_offer_is_shown_and_its_click_opens_the_offer_and_lands_in_histor
             UUID(note["id"]), note["kind"], note["title"], note["body"], note["url"], note["data"]
         )
     )
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": server.url, "registrationId": registration, "data": payload.decode()},
-    )
 
-    shown = _until(
-        lambda: page.evaluate(
+    def shown_now() -> list[dict[str, Any]]:
+        return page.evaluate(  # type: ignore[no-any-return]
             """() => navigator.serviceWorker.ready.then((r) => r.getNotifications())
              .then((ns) => ns.map((n) => ({title: n.title, body: n.body, tag: n.tag,
                data: n.data, actions: n.actions.map((a) => a.action)})))"""
-        ),
-        what="the notification to be shown",
-    )
+        )
+
+    # A push service delivers again until the worker takes the message; DevTools' delivery can
+    # reach a worker Chromium is still starting on a loaded machine and be dropped, so the
+    # test redelivers the same message too (its tag keeps it one notification).
+    shown: list[dict[str, Any]] = []
+    for _ in range(4):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": server.url, "registrationId": registration, "data": payload.decode()},
+        )
+        try:
+            shown = _until(shown_now, timeout=8.0, what="the notification to be shown")
+            break
+        except AssertionError:
+            continue
+    assert shown, "the notification was never shown after four deliveries"
     assert len(shown) == 1
     assert shown[0]["title"] == "Rye bread week" and "-20%" in shown[0]["body"]
     assert shown[0]["data"]["url"] == offer_screen
@@ -168,7 +187,6 @@ def test_pushed_offer_is_shown_and_its_click_opens_the_offer_and_lands_in_histor
         == 0
     )  # a clicked notification is closed
 
-    history = server.client().get(f"/api/customers/{shop['id']}/history").raise_for_status().json()
-    entries = history["items"] if isinstance(history, dict) else history
+    entries = page_items(server.client().get(f"/api/customers/{shop['id']}/history"))
     kinds = [e["kind"] for e in entries]
     assert {"offer_sent", "offer_opened", "offer_clicked"} <= set(kinds)

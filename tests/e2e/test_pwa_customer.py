@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import PASSWORD, Server, logged_in_and_synced
+from .conftest import PASSWORD, Server, logged_in_and_synced, page_items
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +60,8 @@ def test_customer_accepts_a_quote_and_opts_out_of_offers(server: Server, new_pho
     assert quote["number"] in page.inner_text("#confirm-accept")
     page.screenshot(path="/tmp/pwa-customer-quote.png")
     page.click("#confirm-accept-yes")
+    page.wait_for_selector("#my-order")  # the order the acceptance made
+    page.click("a.back")
     page.wait_for_selector("#my-orders [data-order]")
     status = page.get_attribute(
         f"#my-quotes [data-quote='{quote['number']}'] [data-quote-status]", "data-quote-status"
@@ -67,8 +69,7 @@ def test_customer_accepts_a_quote_and_opts_out_of_offers(server: Server, new_pho
     assert status == "accepted"
     stored = rep.get(f"/api/quotes/{quote['id']}").raise_for_status().json()
     assert stored["status"] == "accepted" and stored["order_id"]
-    orders = rep.get("/api/orders", params={"customer_id": shop["id"]}).json()
-    orders = orders.get("items", orders) if isinstance(orders, dict) else orders
+    orders = page_items(rep.get("/api/orders", params={"customer_id": shop["id"]}))
     assert [o["id"] for o in orders] == [stored["order_id"]]
 
     # Offers: opt in, then out; the server records both in the shop's history.
@@ -84,7 +85,7 @@ def test_customer_accepts_a_quote_and_opts_out_of_offers(server: Server, new_pho
     )
     assert page.inner_text("#opt-state") == "You do not receive offers"
     page.screenshot(path="/tmp/pwa-offers.png")
-    history = server.client().get(f"/api/customers/{shop['id']}/history").raise_for_status().json()
-    kinds = [e["kind"] for e in (history["items"] if isinstance(history, dict) else history)]
+    history = page_items(server.client().get(f"/api/customers/{shop['id']}/history"))
+    kinds = [e["kind"] for e in history]
     assert "offers_opt_in" in kinds and "offers_opt_out" in kinds
     assert kinds.index("offers_opt_out") < kinds.index("offers_opt_in")  # newest first

@@ -20,7 +20,7 @@ def test_manager_plans_a_reps_week_and_sees_it_by_day(server: Server, new_phone:
     page.wait_for_selector("#plan-map[data-ready='1']")
     page.select_option("select[name=rep]", rep["id"])
     page.wait_for_selector("#plan-map[data-ready='1']")
-    page.click("#plan-week")
+    page.click("#plan-next-week")  # next week: days to plan whatever day the test runs
     page.wait_for_selector("#plan-status .progress")  # the progress line while it solves
     page.wait_for_selector("[data-day]", timeout=60000)
     page.wait_for_selector("#plan-map[data-ready='1']")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Server, logged_in_and_synced, sync_now
+from .conftest import Server, logged_in_and_synced, page_items, sync_now
 
 pytestmark = pytest.mark.e2e
 
@@ -59,8 +59,7 @@ def test_offline_quote_pdf_matches_the_servers_and_the_screen_says_so(
     page.screenshot(path="/tmp/pwa-quote-synced.png")
 
     rep = server.client("rep@example.com")
-    quotes = rep.get("/api/quotes", params={"customer_id": shop["id"]}).json()
-    quotes = quotes.get("items", quotes) if isinstance(quotes, dict) else quotes
+    quotes = page_items(rep.get("/api/quotes", params={"customer_id": shop["id"]}))
     stored = next(q for q in quotes if q["number"] == number)
     assert stored["device_pdf_sha256"] == device_sha and stored["pdf_match"] is True
     assert str(stored["total"]) == total and stored["price_mismatch"] is False

@@ -4,14 +4,25 @@ re-order reaches the server as the device left it."""
 from __future__ import annotations
 
 import random
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from geo.matrix import GreatCircleMatrix
 from geo.reorder import Visit, reorder
 
-from .conftest import BASE_LAT, BASE_LNG, Server, logged_in_and_synced, sync_now, wait_controlled
+from .conftest import (
+    BASE_LAT,
+    BASE_LNG,
+    PHONE_TZ,
+    Server,
+    local_today,
+    logged_in_and_synced,
+    sync_now,
+    wait_controlled,
+)
 from .test_pwa_route_map import new_rep, plan_today
 
 pytestmark = pytest.mark.e2e
@@ -95,6 +106,9 @@ def test_offline_reorder_then_sync_leaves_the_devices_order_on_the_server(
     ctx = new_phone(lat=last["lat"], lng=last["lng"])
     page = ctx.new_page()
     logged_in_and_synced(page, rep["email"])
+    # Early in the working day, so every stop fits before the work end (late in the day the
+    # phone lists what cannot fit instead: tests/e2e/test_pwa_rep_day.py).
+    page.clock.set_fixed_time(datetime.combine(local_today(), time(7, 0), ZoneInfo(PHONE_TZ)))
     page.goto("/#/today")
     page.wait_for_selector("#replan")
 

@@ -27,8 +27,9 @@ COMPOSE = "(parts) => window.quotePdf.composeQuoteJson(parts)"
 def _device_parts(server: Server, rep: Any, number: str) -> dict[str, Any]:
     """What the phone's replica holds: the customer, its contact, products, prices, company."""
     customer = server.seed["customers"][0]
-    contacts = rep.get(f"/api/customers/{customer['id']}/contacts").json()
-    contacts = contacts.get("items", contacts) if isinstance(contacts, dict) else contacts
+    r = rep.get(f"/api/customers/{customer['id']}/contacts").raise_for_status()
+    contacts = r.json()
+    assert isinstance(contacts, list)  # a customer's contacts come whole, not in pages
     company = rep.get("/api/quotes/company").raise_for_status().json()
     products = server.seed["products"][:4]
     today = datetime.now(UTC).date()
@@ -72,7 +73,10 @@ def test_offline_device_pdf_matches_the_servers(server: Server, new_phone: Any) 
     assert page.evaluate(LOAD_ENGINE)
     # Online once: the engine's files land in the caches (nothing runs yet).
     page.evaluate("window.quotePdf.prefetchEngine()")
-    parts = _device_parts(server, rep, number=f"{uuid4().int % 9000 + 1000}-Q1")
+    # The phone's own install code: a device number is accepted only from its own series.
+    push = {"client_id": str(uuid4()), "schema_version": 1, "mutations": []}
+    code = rep.post("/api/sync/push", json=push).raise_for_status().json()["client_code"]
+    parts = _device_parts(server, rep, number=f"{code}-Q1")
 
     ctx.set_offline(True)
     start_ms = page.evaluate(

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import Server, logged_in_and_synced
+from .conftest import Server, logged_in_and_synced, wait_for_draft
 from .test_pwa_route_map import new_rep
 
 pytestmark = pytest.mark.e2e
@@ -71,7 +71,7 @@ def test_order_draft_survives_a_crashed_tab(server: Server, new_phone: Any) -> N
         page.click("#catalogue button")
     page.fill("[data-line] input.qty >> nth=1", "12")
     total = page.get_attribute("[data-total]", "data-total")
-    page.wait_for_timeout(400)
+    wait_for_draft(page, f"order:{customer['id']}", '"quantity":"12"')
     page.close()  # no save, no unload handler: the draft is already in IndexedDB
     page = ctx.new_page()
     page.goto(f"/#/order/{customer['id']}")
@@ -97,6 +97,13 @@ def test_language_switch_changes_texts_and_formats(server: Server, new_phone: An
     page.wait_for_selector("nav >> text=Клиенты")
     money = page.evaluate("import('/lib/i18n.js').then((m) => m.fmtMoney('1234.5', 'EUR'))")
     assert "1" in money and "234,50" in money and "€" in money
+    # The choice is the user's, kept on the server: the next login comes back in Russian.
+    me = server.client("rep@example.com").get("/api/me").json()
+    assert me["locale"] == "ru"
+    # Back to English for the tests that follow with the same rep.
+    page.select_option("#language", "en")
+    page.wait_for_selector("nav >> text=Customers")
+    assert server.client("rep@example.com").get("/api/me").json()["locale"] == "en"
 
 
 def test_today_puts_the_next_unvisited_stop_on_top_with_navigation(
@@ -163,6 +170,9 @@ def test_nearby_lists_the_closest_first_and_a_distant_check_in_is_too_far(
     # Checking in at another customer from here: the pin is too far for the radius rule.
     page.goto(f"/#/visit/{far['id']}")
     page.click("#check-in")
+    # Too far: the app asks why before it checks in (issue 18).
+    page.select_option("#far-reason", "gps_poor")
+    page.click("#far-confirm")
     verdict = page.wait_for_selector("[data-verification]")
     assert verdict.get_attribute("data-verification") == "too_far"
     assert "Too far" in verdict.inner_text()

@@ -31,11 +31,9 @@ def own_pwa_server() -> Iterator[tuple[Server, Path]]:
     data_dir = Path(tempfile.mkdtemp(prefix="rounds-e2e-sw-"))
     pwa = data_dir / "pwa"
     try:
-        # The shell (which includes vendor/leaflet); the Pyodide runtime and node_modules are
-        # large, lazily loaded and not needed here.
-        shutil.copytree(
-            ROOT / "pwa", pwa, ignore=shutil.ignore_patterns("node_modules", "dist", "pyodide")
-        )
+        # The shell with the vendored libraries (the phone keeps the Pyodide runtime after
+        # its first sync; the test checks an update does not fetch it again).
+        shutil.copytree(ROOT / "pwa", pwa, ignore=shutil.ignore_patterns("node_modules", "dist"))
         _prepare_database(data_dir)
         srv = start_server(data_dir, pwa_dir=pwa)
         try:
@@ -61,7 +59,12 @@ def test_new_version_waits_for_the_user_then_replaces_the_old_cache(
         wait_controlled(page)
         sw = (pwa / "sw.js").read_text()
         old = int(re.search(r"const VERSION = (\d+);", sw).group(1))  # type: ignore[union-attr]
-        assert _cache_names(page) == [f"rounds-shell-v{old}"]
+        # After the first sync the phone keeps the PDF engine, in caches of its own.
+        page.wait_for_selector("html[data-quote-kit=ready]", state="attached", timeout=120000)
+        runtime = page.evaluate("import('/sw/shell.js').then((m) => m.ENGINE_RUNTIME_CACHE)")
+        assert _cache_names(page) == sorted(
+            [f"rounds-shell-v{old}", runtime, "rounds-pdf-engine-v1"]
+        )
 
         (pwa / "sw.js").write_text(
             sw.replace(f"const VERSION = {old};", f"const VERSION = {old + 1};")
@@ -76,7 +79,16 @@ def test_new_version_waits_for_the_user_then_replaces_the_old_cache(
         page.wait_for_function("window.rounds && navigator.serviceWorker.controller")
         page.wait_for_function(f"window.rounds.bridge.version().then((v) => v === {old + 1})")
         page.wait_for_function(
-            f"caches.keys().then((k) => k.length === 1 && k[0] === 'rounds-shell-v{old + 1}')"
+            f"caches.keys().then((k) => !k.includes('rounds-shell-v{old}')"
+            f" && k.includes('rounds-shell-v{old + 1}'))"
+        )
+        # The 13 MB engine is not downloaded again with the new version: its cache stays.
+        assert _cache_names(page) == sorted(
+            [f"rounds-shell-v{old + 1}", runtime, "rounds-pdf-engine-v1"]
+        )
+        assert page.evaluate(
+            f"caches.open('{runtime}').then((c) => c.match('/vendor/pyodide/pyodide.asm.wasm'))"
+            ".then((r) => Boolean(r))"
         )
         page.wait_for_selector("nav.tabs")  # still logged in, the app works on the new version
     finally:

@@ -30,6 +30,7 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+@pytest.mark.slow
 async def test_default_demo_loads_twice_with_the_same_counts(db):
     summary = await load_demo()
     assert "320 customers" in summary
@@ -69,6 +70,7 @@ async def test_demo_logins_work_with_password_demo(client):
     assert r.status_code == 401
 
 
+@pytest.mark.slow  # loads the whole demo
 async def test_customers_lie_in_tallinn_inside_their_territory(db):
     await load_demo(customers=90)
     polygons = {
@@ -96,6 +98,7 @@ async def test_customers_lie_in_tallinn_inside_their_territory(db):
     assert len(night) == 1
 
 
+@pytest.mark.slow  # loads the whole demo
 async def test_history_has_visits_and_orders_captured_before_recorded(db):
     await load_demo(customers=30)
     events = await HistoryEvent.select(
@@ -120,8 +123,36 @@ async def test_history_has_visits_and_orders_captured_before_recorded(db):
     assert served == 6  # about 60 of 320
 
 
+@pytest.mark.slow  # loads the demo twice
 @pytest.mark.parametrize("size", [12])
 async def test_other_seeds_are_refused_not_mixed(db, size):
     await load_demo(customers=size, seed=1)
     with pytest.raises(RuntimeError):
         await load_demo(customers=size, seed=2)
+
+
+async def test_the_demo_distributor_takes_an_order_out_of_the_box(client):
+    await load_demo(customers=30)
+    headers = await login(client, "distributor@demo.rounds", "demo")
+    me = (await client.get("/api/me", headers=headers)).json()
+    mine = (await client.get(f"/api/distributors/{me['distributor_id']}", headers=headers)).json()
+    assert mine["price_list_id"] is not None
+    lists = (await client.get("/api/price-lists", headers=headers)).json()
+    assert [pl["id"] for pl in lists] == [mine["price_list_id"]]
+    items = (await client.get(f"/api/price-lists/{mine['price_list_id']}", headers=headers)).json()
+    customers = (await client.get("/api/customers", headers=headers)).json()["items"]
+    assert customers
+    r = await client.post(
+        "/api/orders",
+        json={
+            "customer_id": customers[0]["id"],
+            "lines": [{"product_id": items["items"][0]["product_id"], "quantity": "3"}],
+        },
+        headers=headers,
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["price_list_id"] == mine["price_list_id"] and r.json()["status"] == "submitted"
+    # Loading again keeps the link (and a link an admin chose is never overwritten).
+    await load_demo(customers=30)
+    again = (await client.get(f"/api/distributors/{me['distributor_id']}", headers=headers)).json()
+    assert again["price_list_id"] == mine["price_list_id"]

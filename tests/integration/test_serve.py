@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
@@ -26,12 +30,14 @@ def _free_port() -> int:
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDS_")}
     env["ROUNDS_DATA_DIR"] = str(tmp_path)
+    env["ROUNDS_ENV_FILE"] = ""
     if get_settings().is_postgres:
         env["ROUNDS_DATABASE_URL"] = get_settings().database_url
     env.update(extra)
     return env
 
 
+@pytest.mark.slow
 def test_serve_starts_migrates_and_answers(tmp_path: Path, engine: None) -> None:
     port = _free_port()
     proc = subprocess.Popen(
@@ -66,8 +72,29 @@ def test_serve_starts_migrates_and_answers(tmp_path: Path, engine: None) -> None
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+    _assert_one_json_log(proc.stdout.read() if proc.stdout else "")
 
 
+def _assert_one_json_log(output: str) -> None:
+    """Off a terminal every line is one JSON event, without colour codes, each said once."""
+    assert "\x1b[" not in output
+    events = [json.loads(line) for line in output.splitlines() if line.strip()]
+    migrated = [e for e in events if e["event"] == "db.migrated"]
+    assert sorted(e["app"] for e in migrated) == ["backend", "geo", "notifications", "sync"]
+    # The session's engine fixture migrated a PostgreSQL database already; SQLite is fresh.
+    fresh = not get_settings().is_postgres
+    assert {(e["applied"], e["already"]) for e in migrated} == ({(1, 0)} if fresh else {(0, 1)})
+    opened = [e for e in events if e["event"] == "db.opened"]
+    if fresh:
+        assert [(e["engine"], e["version"]) for e in opened] == [("sqlite", sqlite3.sqlite_version)]
+    else:
+        assert [e["engine"] for e in opened] == ["postgresql"]
+        assert re.fullmatch(r"\d+(\.\d+)+.*", opened[0]["version"])
+    starting = [e for e in events if e["event"] == "server.starting"]
+    assert [e["version"] for e in starting] == [version("rounds")]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "value"), [("ROUNDS_PORT", "abc"), ("ROUNDS_DATABASE_URL", "oracle://x")]
 )

@@ -18,7 +18,8 @@ from geo.windows import Window
 from tests.factories import make_customer, make_world
 from tests.unit.geo.checker import check_plan
 
-MONDAY = date(2026, 11, 30)
+# Plans refuse days already over: the coming Monday, whatever day the tests run.
+MONDAY = date.today() + timedelta(days=7 - date.today().weekday())
 OFFICE = (59.437, 24.7536)
 HOURS = {d: [["09:00", "12:00"], ["13:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 LATE = {"mon": [["15:00", "16:00"]]}
@@ -119,7 +120,9 @@ async def test_replan_from_position_and_time_keeps_windows_hours_and_break(db: N
     assert len(route.stops) == 9 and not result.unassigned
     order = [s.customer_id for s in route.stops]
     done, skipped = order[:2], order[2]
-    at = datetime(2026, 11, 30, 9, 10, tzinfo=UTC)  # 11:10 in Tallinn
+    at = datetime.combine(MONDAY, datetime.min.time(), tzinfo=UTC) + timedelta(
+        hours=9, minutes=10
+    )  # 11:10 in Tallinn
     position = LatLng(lat=59.45, lng=24.70)
     new = await service.replan_route(
         me,
@@ -162,7 +165,9 @@ async def test_replan_refuses_another_day_and_other_reps(db: None) -> None:
     me = _rep(w.rep1, [w.t1])
     route = (await service.plan_routes(me, PlanRequest(days=[MONDAY]))).routes[0]
     body = ReplanRequest(
-        position=LatLng(lat=59.4, lng=24.7), at=datetime(2026, 12, 1, 9, tzinfo=UTC)
+        position=LatLng(lat=59.4, lng=24.7),
+        at=datetime.combine(MONDAY + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+        + timedelta(hours=9),
     )
     with pytest.raises(ValidationFailed):
         await service.replan_route(me, route.id, body)

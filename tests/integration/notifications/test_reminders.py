@@ -81,7 +81,7 @@ async def test_morning_plan_and_overdue_digest_in_local_time(db):
     await run_reminders(SETTINGS, MORNING + timedelta(hours=1))
     assert await _inbox(rep) == [
         ("day_plan", "Today's plan: 2 visits"),
-        ("overdue_customers", "1 customers are overdue for a visit"),
+        ("overdue_customers", "1 customer is overdue for a visit"),
     ]
 
 
@@ -131,4 +131,22 @@ async def test_manager_hears_of_missed_visits_in_the_evening(db):
     assert await _inbox(manager) == []
     await run_reminders(SETTINGS, evening)
     await run_reminders(SETTINGS, evening + timedelta(minutes=30))
-    assert await _inbox(manager) == [("missed_visits", "1 planned visits were missed today")]
+    assert await _inbox(manager) == [("missed_visits", "1 planned visit was missed today")]
+
+
+async def test_reminders_are_written_in_each_users_language(db):
+    _region, _territory, rep, _manager, shop = await _world()
+    await User.update({User.locale: "ru"}).where(User.id == rep)
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    await _visit(
+        shop,
+        rep,
+        now - timedelta(days=2),
+        status="done",
+        next_action="Привезти образцы",
+        next_action_due=now - timedelta(minutes=5),
+    )
+    await run_reminders(SETTINGS, now)
+    assert await _inbox(rep) == [("follow_up", "Пора вернуться: Kohvik Õun")]
+    body = await Notification.select(Notification.body).where(Notification.user == rep).first()
+    assert body is not None and body["body"] == "Привезти образцы"

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from uuid import UUID
 
+import pytest
+
 from backend.db import write_transaction
 from backend.settings import get_settings
-from notifications.keys import vapid_keys
 from notifications.outbox import counts_by_status, enqueue_notification
 from notifications.tables import Delivery, PushSubscription
 from tests.factories import make_user
@@ -24,7 +25,6 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _start_worker(name: str, lease: int = 2) -> subprocess.Popen[bytes]:
-    vapid_keys(get_settings())  # made once here, so the workers do not race to create it
     env = dict(os.environ)
     env.update(
         {
@@ -95,6 +95,7 @@ async def _sent() -> int:
     return (await counts_by_status()).get("sent", 0)
 
 
+@pytest.mark.slow  # worker subprocesses
 async def test_worker_killed_mid_batch_then_restarted_sends_each_once(db):
     with SlowPushProcess(subscriptions=40, delay=0.15) as fake:
         expected = await _one_due_message_per_device(fake.subscriptions)
@@ -135,6 +136,7 @@ async def _sent_all(total: int) -> bool:
     return await _sent() == total
 
 
+@pytest.mark.slow  # worker subprocesses
 async def test_two_workers_side_by_side_send_each_once(db):
     with FakePushService() as push:
         subs = [push.subscribe() for _ in range(30)]

@@ -26,7 +26,7 @@ def test_numbers_as_people_type_them(text, value):
 
 @pytest.mark.parametrize("text", ["abc", "", "1,2,3x", "inf", "NaN"])
 def test_non_numbers_are_refused(text):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a number"):
         parse_decimal(text)
 
 
@@ -51,3 +51,22 @@ def test_header_problems_name_the_columns():
 def test_rows_with_too_many_values_are_reported():
     table = read_csv(b"sku,price\nA,1,2\nB,3\n", required=("sku", "price"), optional=())
     assert table.errors[0]["row"] == 2 and [n for n, _ in table.rows] == [3]
+
+
+def test_formula_like_text_cells_and_control_characters_are_row_errors():
+    data = b"sku,name,tax_rate\nA,=1+1,22\nB,Fine,-5\nC,@cmd,\nD,x\x00y,\n"
+    table = read_csv(data, required=("sku", "name"), optional=("tax_rate",), text_columns=("name",))
+    assert [r["sku"] for _, r in table.rows] == ["B"]  # a signed number is not a formula
+    assert [(e["row"], e["column"]) for e in table.errors] == [
+        (2, "name"),
+        (4, "name"),
+        (5, "name"),
+    ]
+
+
+def test_rows_and_cells_are_bounded():
+    rows = b"".join(b"S-%d,N\n" % i for i in range(6))
+    with pytest.raises(CsvFormatError, match="more than 5 rows"):
+        read_csv(b"sku,name\n" + rows, required=("sku", "name"), optional=(), max_rows=5)
+    table = read_csv(b"sku,name\nA,abcdef\n", required=("sku", "name"), optional=(), max_cell=5)
+    assert table.rows == [] and table.errors[0]["column"] == "name"

@@ -57,7 +57,7 @@ def test_multipolygon_counts_every_part_and_points_without_position_are_out() ->
         "no_pin": None,
     }
     assert points_in_polygon(points, ISLAND) == ["island", "ring"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="expected a Polygon or MultiPolygon, got 'Point'"):
         point_in_polygon((0, 0), {"type": "Point", "coordinates": [0, 0]})
 
 

@@ -31,7 +31,7 @@ def push_service() -> Iterator[FakePushService]:
 
 @pytest.fixture
 async def sender(vapid_keys: VapidKeys) -> AsyncIterator[WebPushSender]:
-    async with WebPushSender(vapid_keys, SUBJECT, timeout=2.0) as web_push:
+    async with WebPushSender(vapid_keys, SUBJECT, timeout=2.0, allow_private=True) as web_push:
         yield web_push
 
 

@@ -62,11 +62,11 @@ def test_next_attempt_honours_retry_after() -> None:
 
 
 def test_naive_time_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="now must be timezone-aware"):
         POLICY.next_attempt_at(1, datetime(2026, 5, 1, 9, 0))
 
 
 @pytest.mark.parametrize("kwargs", [{"base": 0}, {"cap": 1.0, "base": 5.0}, {"max_attempts": 0}])
 def test_nonsense_policies_are_refused(kwargs: dict[str, float]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="backoff needs base > 0, cap >= base"):
         Backoff(**kwargs)

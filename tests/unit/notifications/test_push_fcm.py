@@ -118,7 +118,7 @@ async def test_messages_go_out_in_batches_in_order(fcm) -> None:
 
 @pytest.mark.parametrize("batch_size", [0, 501])
 def test_batches_beyond_fcm_limits_are_refused(batch_size: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="FCM batches hold 1 to 500 messages"):
         FcmSender(project_id="p", credential=FakeFcmCredentials(), batch_size=batch_size)
 
 

@@ -65,6 +65,7 @@ def test_notification_that_cannot_fit_even_without_body_is_refused() -> None:
         encode_payload(_offer("short", title="T" * 5000))
 
 
+@pytest.mark.slow  # 13 s under load
 @settings(max_examples=60, deadline=None)
 @given(body=st.text(min_size=0, max_size=3000), limit=st.integers(min_value=400, max_value=4000))
 def test_any_body_fits_the_limit_and_keeps_its_beginning(body: str, limit: int) -> None:

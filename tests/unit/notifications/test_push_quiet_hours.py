@@ -92,7 +92,7 @@ def test_equal_start_and_end_means_no_quiet_hours() -> None:
 
 
 def test_naive_time_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="moment must be timezone-aware"):
         NIGHT.next_allowed(datetime(2026, 6, 11, 12, 0))
 
 

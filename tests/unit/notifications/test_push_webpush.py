@@ -186,7 +186,9 @@ async def test_hung_push_service_times_out_as_retry(vapid_keys) -> None:
     subscription = WebPushSubscription(
         f"http://127.0.0.1:{port}/push/1", RFC_RECEIVER_PUBLIC, RFC_AUTH
     )
-    async with WebPushSender(vapid_keys, "mailto:ops@rounds.example", timeout=0.3) as sender:
+    async with WebPushSender(
+        vapid_keys, "mailto:ops@rounds.example", timeout=0.3, allow_private=True
+    ) as sender:
         result = await sender.send(subscription, b"hi", ttl=60)
     server.close()
     assert (result.status, result.reason) == (SendStatus.RETRY, "timeout")
@@ -214,7 +216,7 @@ async def test_fake_rejects_a_request_without_ttl(push_service, subscribe, vapid
 
 @pytest.mark.parametrize("topic", ["", "x" * 33, "has space", "slash/es", "plus+"])
 def test_topic_outside_base64url_or_too_long_is_refused(topic: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="push topic must be 1-32 base64url characters"):
         check_topic(topic)
 
 
@@ -234,20 +236,23 @@ def test_retry_after_parsing() -> None:
 
 async def test_negative_ttl_is_refused(sender, subscribe) -> None:
     _, subscription = subscribe()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ttl must be zero or more seconds"):
         await sender.send(subscription, b"hi", ttl=-1)
 
 
 @pytest.mark.parametrize(
-    ("p256dh", "auth"),
+    ("p256dh", "auth", "message"),
     [
-        ("not-base64!!", RFC_AUTH),
-        (b64url_encode(b"\x04" + b"\x01" * 64), RFC_AUTH),  # not a point on P-256
-        (RFC_RECEIVER_PUBLIC, b64url_encode(b"short")),
+        ("not-base64!!", RFC_AUTH, "invalid push subscription keys"),
+        # not a point on P-256
+        (b64url_encode(b"\x04" + b"\x01" * 64), RFC_AUTH, "invalid push subscription keys"),
+        (RFC_RECEIVER_PUBLIC, b64url_encode(b"short"), "auth secret must be 16 bytes"),
     ],
 )
-def test_broken_subscription_keys_are_refused_at_registration(p256dh: str, auth: str) -> None:
-    with pytest.raises(ValueError):
+def test_broken_subscription_keys_are_refused_at_registration(
+    p256dh: str, auth: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
         WebPushSubscription("https://push.example/x", p256dh, auth).check()
 
 

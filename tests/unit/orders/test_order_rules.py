@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from backend.orders.core import (
-    can_move,
-    device_document,
-    is_device_number,
-    price_mismatches,
-    server_number,
-)
+from backend.documents.pricing import device_document, price_mismatches
+from backend.orders.core import can_move, is_device_number, server_number
 from backend.quotes.pricing import LineInput, price_document
 
 

@@ -183,6 +183,7 @@ def _expected_sha() -> str:
     return pdf_sha256(render_quote_pdf(quote))
 
 
+@pytest.mark.slow  # a Python subprocess
 def test_a_fresh_process_renders_identical_bytes() -> None:
     # Another hash seed and a SOURCE_DATE_EPOCH (which reportlab would otherwise stamp).
     sha, _, _, _ = _render_in_child(
@@ -191,6 +192,7 @@ def test_a_fresh_process_renders_identical_bytes() -> None:
     assert sha == _expected_sha()
 
 
+@pytest.mark.slow  # a Python subprocess
 def test_without_pillow_the_device_stand_in_renders_identical_bytes() -> None:
     # What the device does: Pyodide has no Pillow, so the stand-in shadows it on sys.path.
     standin = Path(quote_pdf.__file__).with_name("pil_standin")
@@ -212,6 +214,7 @@ def test_reportlab_cannot_even_start_when_pillow_is_missing() -> None:
     assert result.returncode != 0 and "PIL" in result.stderr
 
 
+@pytest.mark.slow  # a Python subprocess
 def test_a_process_with_changed_reportlab_settings_refuses_to_render() -> None:
     # RL_useA85=0 would silently change every file's bytes; better to fail loudly.
     code = (

@@ -184,6 +184,7 @@ policies = st.builds(
 )
 
 
+@pytest.mark.slow  # 300 examples: 14-20 s under load
 @settings(max_examples=300, deadline=None)
 @given(lines=lines_strategy, doc_pct=st.one_of(st.just(D(0)), percents), policy=policies)
 def test_totals_are_exactly_the_sum_of_their_rounded_parts(
@@ -213,6 +214,7 @@ def test_totals_are_exactly_the_sum_of_their_rounded_parts(
     assert [b.rate for b in doc.tax_breakdown] == sorted({p.tax_rate for p in doc.lines})
 
 
+@pytest.mark.slow  # 300 examples: 14-20 s under load
 @settings(max_examples=300, deadline=None)
 @given(lines=lines_strategy, doc_pct=percents, policy=policies)
 def test_discounts_never_push_a_price_below_zero(

@@ -1,0 +1,1 @@
+"""Device sync health for managers and admins."""
