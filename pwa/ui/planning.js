@@ -46,7 +46,8 @@ export async function planningScreen(ctx) {
   const byDay = new Map(routes.map((r) => [r.day, r]));
   const customers = await ctx.customerMap();
 
-  const box = h('div', { class: 'map', id: 'plan-map' });
+  // data-rep and data-week name what this render shows, so a caller can tell it from the last one.
+  const box = h('div', { class: 'map', id: 'plan-map', 'data-rep': repId || '', 'data-week': String(week) });
   whenAttached(box, () => drawRouteMap(ctx, box, days.map((d, i) => ({
     colour: DAY_COLOURS[i], stops: (byDay.get(d)?.stops || []).map((s, k) => ({ lat: s.lat, lng: s.lng, label: k + 1, title: s.name })),
   }))));

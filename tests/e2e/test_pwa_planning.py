@@ -19,11 +19,13 @@ def test_manager_plans_a_reps_week_and_sees_it_by_day(server: Server, new_phone:
     page.click("nav.tabs a[href='#/planning']")
     page.wait_for_selector("#plan-map[data-ready='1']")
     page.select_option("select[name=rep]", rep["id"])
-    page.wait_for_selector("#plan-map[data-ready='1']")
+    # The screen redraws for the chosen rep; until then its buttons still plan the first rep.
+    shown = f"#plan-map[data-rep='{rep['id']}']"
+    page.wait_for_selector(f"{shown}[data-week='0'][data-ready='1']")
     page.click("#plan-next-week")  # next week: days to plan whatever day the test runs
     page.wait_for_selector("#plan-status .progress")  # the progress line while it solves
-    page.wait_for_selector("[data-day]", timeout=60000)
-    page.wait_for_selector("#plan-map[data-ready='1']")
+    page.wait_for_selector(f"{shown}[data-week='1'][data-ready='1']", timeout=60000)
+    page.wait_for_selector("[data-day]")
 
     days = page.eval_on_selector_all("[data-day]", "els => els.map(e => e.dataset.day)")
     stored = (
