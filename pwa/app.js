@@ -205,7 +205,20 @@ async function main() {
     setTimeZone(user?.time_zone);
   }
 
-  async function render({ soft = false } = {}) {
+  // <html data-drawing> while a screen is being drawn: whoever waits for the app to settle
+  // (a sync's redraw, a new hash) waits for it to go away.
+  let drawing = 0;
+  async function render(opts) {
+    const html = document.documentElement;
+    html.dataset.drawing = String(++drawing);
+    try {
+      return await draw(opts);
+    } finally {
+      if (--drawing) html.dataset.drawing = String(drawing); else delete html.dataset.drawing;
+    }
+  }
+
+  async function draw({ soft = false } = {}) {
     if (!user) {
       // A background redraw never takes the login form away from someone typing in it.
       if (soft && document.activeElement?.matches('main input')) return;

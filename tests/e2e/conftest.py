@@ -407,19 +407,34 @@ def new_phone(browser: Any, server: Server) -> Iterator[Any]:
         ctx.close()
 
 
+# The app has synced and has drawn what the sync brought (pwa/app.js marks <html
+# data-drawing> while a screen is being drawn; a sync's redraw starts in the same tick as 'ok').
+SYNCED_AND_DRAWN = (
+    "window.rounds && window.rounds.sync.status.state === 'ok'"
+    " && !document.documentElement.dataset.drawing"
+)
+
+
+def settled(page: Any) -> None:
+    """Wait until no screen is being drawn (after a sync or a navigation)."""
+    page.wait_for_function("!document.documentElement.dataset.drawing")
+
+
 def sync_now(page: Any) -> str:
-    """Run one sync in the page and return its state (ok, offline, retrying, error)."""
-    return str(
+    """Run one sync in the page, let the screen show it, and return its state (ok, offline,
+    retrying, error)."""
+    state = str(
         page.evaluate("window.rounds.sync.run().then(() => window.rounds.sync.status.state)")
     )
+    settled(page)
+    return state
 
 
 def logged_in_and_synced(page: Any, email: str) -> None:
-    """Log in, wait for the first full sync and for the service worker to hold the shell."""
+    """Log in, wait for the first full sync, the screen that shows it, and for the service
+    worker to hold the shell."""
     login(page, email)
-    page.wait_for_function(
-        "window.rounds && window.rounds.sync.status.state === 'ok'", timeout=30000
-    )
+    page.wait_for_function(SYNCED_AND_DRAWN, timeout=30000)
     wait_controlled(page)
 
 

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .conftest import ROOT, wait_controlled
+from .conftest import ROOT, SYNCED_AND_DRAWN, wait_controlled
 
 # The README's screenshots are rewritten only when asked (ROUNDS_DOCS_SCREENSHOTS=1), so an
 # ordinary run leaves the work tree clean; otherwise they go to a temporary folder.
@@ -27,9 +27,7 @@ def open_app(ctx: Any, email: str, password: str) -> Any:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_selector("nav.tabs")
-    page.wait_for_function(
-        "window.rounds && window.rounds.sync.status.state === 'ok'", timeout=30000
-    )
+    page.wait_for_function(SYNCED_AND_DRAWN, timeout=30000)
     wait_controlled(page)
     page.js_errors = errors  # type: ignore[attr-defined]
     return page

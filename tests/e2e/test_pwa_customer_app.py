@@ -15,7 +15,7 @@ import pytest
 from notifications.core import push_message
 from notifications.payload import encode_payload
 
-from .conftest import PASSWORD, Server, sync_now
+from .conftest import PASSWORD, Server, settled, sync_now
 from .phones import open_app, shot
 from .test_push_notifications import _offer_in_inbox, _registration_id, _until
 
@@ -152,9 +152,12 @@ def test_customer_inbox_quotes_orders_offline_and_back(server: Server, tall_phon
     # Reorder: a request the rep who took it confirms; offline it says it needs a connection.
     page.click("#reorder")
     page.wait_for_selector("#reorder-msg.error:has-text('This needs a connection')")
+    # Back online the screen is drawn again; tap the new screen's button, not the old one's.
+    page.eval_on_selector("#my-order", "e => { e.dataset.stale = '1'; }")
     ctx.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_selector("#reorder:not([disabled])")
+    page.wait_for_selector("#my-order:not([data-stale]) #reorder:not([disabled])")
+    settled(page)
     page.click("#reorder")
     page.wait_for_selector("#reorder-msg:has-text('Request sent')")
     rep_inbox = server.client("rep@example.com").get("/api/notifications").json()

@@ -113,9 +113,8 @@ def test_demo_distributor_takes_orders_online_and_offline(server: Server, tall_p
     ctx.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     assert sync_now(page) == "ok"
-    page.wait_for_function(
-        "window.rounds.store.all('outbox').then((o) => o.every((e) => e.state !== 'pending'))"
-    )
+    left = page.evaluate("window.rounds.store.all('outbox')")
+    assert not [e for e in left if e.get("state") == "pending"], left
     taken = [o for o in server_orders(api, shop["id"]) if o["id"] not in before]
     assert len(taken) == 2
 
