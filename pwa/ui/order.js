@@ -46,7 +46,7 @@ function authorActions(ctx, c, o, unsent) {
 }
 
 function savedOrder(ctx, c, o, unsent) {
-  return h('section', { class: 'screen' },
+  return h('section', { class: 'screen', 'data-order-id': o.id },
     h('a', { class: 'back', href: `#/customer/${c.id}` }, `‹ ${c.name}`),
     h('h1', {}, t('order'), ' ', o.number || '', ' ', statusBadge(o), ' ', approvalBadge(o)),
     h('p', { class: 'muted' }, fmtDateTime(o.captured_at || o.created_at), ' · ', t('order_status'), ': ', orderBadge(o, unsent)),

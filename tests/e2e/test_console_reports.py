@@ -108,8 +108,10 @@ def test_manager_reads_plan_vs_actual_downloads_csv_and_sees_the_reps_phone(
     page.wait_for_selector("#pva-form")
     page.select_option("#pva-rep", rep["id"])
     page.click("#pva-show")
-    page.wait_for_selector(f"#pva-table tr[data-rep='{rep['id']}']")
-    page.wait_for_selector("#pva-charts[data-drawn=true]")
+    # Rita's report, drawn (not the all-reps one the screen loads when it opens).
+    shown = f"#pva-out[data-rep='{rep['id']}']:not([aria-busy])"
+    page.wait_for_selector(f"{shown} #pva-table tr[data-rep='{rep['id']}']")
+    page.wait_for_selector(f"{shown} #pva-charts[data-drawn=true]")
     kpi = {
         k: page.locator(f"[data-kpi={k}] strong").inner_text()
         for k in ("planned", "done", "missed", "unplanned")

@@ -172,6 +172,7 @@ def test_manager_plans_moves_locks_resolves_publishes_and_the_rep_sees_it(
     for s in mine["stops"]:
         local = datetime.fromisoformat(s["planned_arrival"]).astimezone(TALLINN)
         assert "09:00" <= local.strftime("%H:%M") <= "16:00"
+    page.wait_for_selector("#tp-map[data-ready='1']")  # the day's map, drawn after the tab
     pins = int(page.get_attribute("#tp-map", "data-stops") or 0)
     shown = page.locator("#team-plan li.tp-stop").count()
     assert pins >= shown  # every stop of the day on the map (plus the reps' homes)

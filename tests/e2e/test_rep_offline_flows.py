@@ -159,7 +159,7 @@ def test_prospect_contacts_notes_address_and_hours_offline(
 
     # An existing customer: a contact, a note, then the address and Monday's hours.
     page.goto(f"/#/customer/{shop['id']}")
-    page.click("#action-contact")
+    page.click(f"#action-contact[href='#/contact/{shop['id']}']")  # not the prospect's screen
     page.fill("input[name=name]", "Mari Müük")
     page.fill("input[name=title]", "Manager")
     did["contact"] = _now()
@@ -259,9 +259,11 @@ def test_orders_changed_cancelled_repeated_and_a_quote_offline(
 
     # Cancel another (asked twice).
     page.goto(f"/#/order/{shop['id']}/{to_cancel['id']}")
-    page.click("#cancel-order")
+    shown = f"[data-order-id='{to_cancel['id']}']"  # not the order shown before
+    page.wait_for_selector(f"{shown} #cancel-order")
+    page.click(f"{shown} #cancel-order")
     did["cancel"] = _now()
-    page.click("#cancel-order-yes")
+    page.click(f"{shown} #cancel-order-yes")
     page.wait_for_selector("#order-list")
 
     # The confirmed one cannot be changed; it is repeated.

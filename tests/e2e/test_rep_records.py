@@ -165,9 +165,11 @@ def test_orders_changed_cancelled_and_repeated_offline(server: Server, phone: An
 
     # Cancel another one (asked twice).
     page.goto(f"/#/order/{customer['id']}/{to_cancel['id']}")
-    assert not page.is_visible("#cancel-order-yes")
-    page.click("#cancel-order")
-    page.click("#cancel-order-yes")
+    shown = f"[data-order-id='{to_cancel['id']}']"  # not the order shown before
+    page.wait_for_selector(f"{shown} #cancel-order")
+    assert not page.is_visible(f"{shown} #cancel-order-yes")
+    page.click(f"{shown} #cancel-order")
+    page.click(f"{shown} #cancel-order-yes")
     page.wait_for_selector("#order-list")
 
     # A confirmed order can no longer be changed; it can be repeated, at today's prices.

@@ -167,9 +167,10 @@ def test_manager_draws_a_territory_sees_who_moves_applies_and_undoes(
     )
     assert all(colour(page, c) == east_colour for c in moved)
 
-    # Workload: 30 weekly customers for the east rep, 10 for the west one.
-    load = page.locator(f"#workload tr[data-territory='{east_c['id']}']").inner_text()
-    assert "30" in load
+    # Workload: 30 weekly customers for the east rep, 10 for the west one. Undo reloads the
+    # workload table after the map, so wait for it rather than read it at once.
+    cell = f"#workload tr[data-territory='{east_c['id']}'] td:nth-child(2)"
+    page.wait_for_selector(f"{cell}:text-is('30')")
     page.click("#rebalance")
     page.wait_for_selector("#assign-preview:not([hidden]) #moves")
     proposal = page.locator("#moves tbody tr").count()
@@ -185,7 +186,6 @@ def test_manager_draws_a_territory_sees_who_moves_applies_and_undoes(
         "([id, c]) => document.getElementById('team-map').teamMap.colourOf(id) !== c",
         arg=[ids[0], east_colour],
     )
-    cell = f"#workload tr[data-territory='{east_c['id']}'] td:nth-child(2)"
     page.wait_for_selector(f"{cell}:text-is('{30 - proposal}')")
     page.click("#undo-moves")
     page.wait_for_selector("#undone")

@@ -167,12 +167,19 @@ export async function reportsScreen(ctx) {
     if (rep.value) q.rep_id = rep.value;
     return q;
   };
+  // Only the last Show is drawn: an earlier answer that comes back later is dropped.
+  // data-rep names whose report is shown ('' for all reps).
+  let asked = 0;
   const load = async () => {
+    const mine = ++asked;
     Object.assign(state, { from: from.value, to: to.value, group: group.value, rep: rep.value });
     clearErrors(form);
     out.setAttribute('aria-busy', 'true');
     try {
-      const report = await ctx.api.request('GET', '/api/reports/plan-vs-actual', { query: query() });
+      const q = query();
+      const report = await ctx.api.request('GET', '/api/reports/plan-vs-actual', { query: q });
+      if (mine !== asked) return;
+      out.dataset.rep = q.rep_id || '';
       const charts = h('div', { class: 'charts', id: 'pva-charts' });
       out.replaceChildren(summary(report.totals),
         report.items.length ? charts : h('p', { class: 'muted', id: 'pva-empty' }, t('r_nothing')),
@@ -181,8 +188,8 @@ export async function reportsScreen(ctx) {
         await drawCharts(charts, report).catch((e) => charts.replaceChildren(h('p', { class: 'error' }, e.message)));
       }
     } catch (e) {
-      showErrors(form, e);
-    } finally { out.removeAttribute('aria-busy'); }
+      if (mine === asked) showErrors(form, e);
+    } finally { if (mine === asked) out.removeAttribute('aria-busy'); }
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
   csv.addEventListener('click', () => download(ctx, query(), 'csv', note));
