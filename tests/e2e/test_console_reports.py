@@ -152,6 +152,8 @@ def test_manager_reads_plan_vs_actual_downloads_csv_and_sees_the_reps_phone(
     assert "Rita Reports" in row.inner_text()
     assert row.locator("[data-col=last_pull_at]").inner_text() != "never"
     assert row.locator("[data-col=pending]").inner_text() == "0"
+    # Her phone has never had anything to send: not a failure to push.
+    assert row.locator("[data-col=last_push_at]").inner_text() == "nothing to send yet"
     assert row.locator("[data-col=app_version]").inner_text() not in ("", "—")
     assert row.locator("[data-col=stale]").inner_text() == "In touch"
     # Sorting by user name puts the rows in name order, and again reversed.

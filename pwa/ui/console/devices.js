@@ -14,7 +14,9 @@ const COLUMNS = [
   ['user', 'r_user', (d) => d.user.name.toLowerCase(), (d) => [h('strong', {}, d.user.name), ' ', h('span', { class: 'muted' }, t(`role_${d.user.role}`))]],
   ['app_version', 'r_app_version', (d) => d.app_version, (d) => d.app_version || '—'],
   ['last_pull_at', 'r_last_pull', (d) => d.last_pull_at || '', (d) => (d.last_pull_at ? fmtDateTime(d.last_pull_at) : t('r_never'))],
-  ['last_push_at', 'r_last_push', (d) => d.last_push_at || '', (d) => (d.last_push_at ? fmtDateTime(d.last_push_at) : t('r_never'))],
+  // Never pushed with nothing waiting is a phone with nothing to send, not one that fails to.
+  ['last_push_at', 'r_last_push', (d) => d.last_push_at || '', (d) => (d.last_push_at ? fmtDateTime(d.last_push_at)
+    : d.pending === 0 ? t('r_nothing_sent') : t('r_never'))],
   ['pending', 'r_pending', (d) => d.pending ?? -1, (d) => (d.pending == null ? '—' : String(d.pending)), true],
   ['rejected', 'r_rejected', (d) => d.rejected, (d) => String(d.rejected), true],
   ['behind', 'r_behind', (d) => d.behind ?? -1, (d) => (d.behind == null ? '—' : String(d.behind)), true],

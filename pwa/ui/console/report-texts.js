@@ -42,6 +42,7 @@ addTexts({
   r_stale: ['Silent > 24 h', 'Молчит > 24 ч', 'Мовчить > 24 год', 'Vaikne > 24 h'],
   r_fresh: ['In touch', 'На связи', 'На зв\'язку', 'Ühenduses'],
   r_never: ['never', 'никогда', 'ніколи', 'mitte kunagi'],
+  r_nothing_sent: ['nothing to send yet', 'пока нечего отправлять', 'поки нічого надсилати', 'veel pole midagi saata'],
   r_stale_only: ['Only silent devices', 'Только молчащие', 'Лише мовчазні', 'Ainult vaiksed seadmed'],
   r_devices_count: ['{n} devices, {s} silent for over a day', 'Устройств: {n}, молчат больше суток: {s}', 'Пристроїв: {n}, мовчать понад добу: {s}', '{n} seadet, üle päeva vaikne: {s}'],
   r_no_devices: ['No device has synced yet.', 'Ни одно устройство ещё не синхронизировалось.', 'Жоден пристрій ще не синхронізувався.', 'Ükski seade pole veel sünkroonitud.'],
