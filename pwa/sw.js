@@ -5,7 +5,7 @@ import { CACHE_PREFIX, ENGINE_RUNTIME_CACHE, ENGINE_RUNTIME_PREFIX, SHELL } from
 import { appShell, backgroundSync, cacheFirst, dropOldCaches, precache, routeFor } from './sw/strategies.js';
 import { onNotificationClick, onPush, onPushMessage } from './sw/push.js';
 
-const VERSION = 6;
+const VERSION = 7;
 const CACHE = `${CACHE_PREFIX}${VERSION}`;
 // The PDF engine's runtime is kept across app versions (sw/shell.js ENGINE_RUNTIME_CACHE).
 const STRATEGIES = { appShell, cacheFirst, engineRuntime: (request) => cacheFirst(request, ENGINE_RUNTIME_CACHE) };

@@ -22,7 +22,7 @@ from backend.db import write_transaction
 from backend.documents import approval
 from backend.documents.schemas import ApprovalDecision, DeviceTotals
 from backend.documents.store import record_write
-from backend.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from backend.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backend.orders import service as orders_service
 from backend.orders.schemas import OrderCreate, OrderLineCreate
 from backend.quoting import core
@@ -188,8 +188,8 @@ async def change_status(principal: Principal, quote_id: UUID, data: QuoteStatusC
     decision = QuoteDecision(note=data.note, captured_at=data.captured_at)
     if data.status == "accepted":
         return await accept_quote(principal, quote_id, decision)
-    if principal.role == Role.CUSTOMER:
-        raise PermissionDenied(detail="Use accept or reject.")
+    # A customer's decline queued offline arrives here too; `_row_for_answer` keeps it to
+    # the customer's own quotes.
     return await reject_quote(principal, quote_id, decision)
 
 

@@ -1,6 +1,7 @@
 // The customer's own view: offers waiting for them (an inbox), their quotes (PDF, accept or
 // decline with a reason, after a confirmation) and their orders with the office's status.
-// Decisions go straight to the server (they commit the customer), so they need a connection.
+// An answer is kept on the phone first, like every write: it goes out at once, or when the
+// phone is back online.
 
 import { h } from './dom.js';
 import { t, fmtDate, fmtDateTime, fmtMoney } from '../lib/i18n.js';
@@ -90,6 +91,29 @@ async function orderNumber(ctx, orderId) {
   try { return (await ctx.api.request('GET', `/api/orders/${orderId}`)).number; } catch { return null; }
 }
 
+/** After an answer was saved: where it went, as the customer needs to hear it. */
+async function afterAnswer(ctx, quoteId, what, msg) {
+  const fresh = await ctx.store.get('quotes', quoteId);
+  if (fresh?._status === 'rejected') { // refused by the server: say why, stay on the quote
+    ctx.rerender();
+    return;
+  }
+  if (fresh?._status === 'pending') { // offline, or the server could not be reached
+    ctx.notify(t('answer_saved_offline'));
+    ctx.go('#/my');
+    return;
+  }
+  if (what === 'accept') {
+    const number = await orderNumber(ctx, fresh.order_id);
+    ctx.notify(number ? t('order_made_from_quote', { n: number, q: fresh.number }) : t('status_accepted'));
+    ctx.go(fresh.order_id ? `#/my/order/${fresh.order_id}` : '#/my');
+  } else {
+    ctx.notify(t('quote_declined', { n: fresh.number }));
+    ctx.go('#/my');
+  }
+  msg.textContent = '';
+}
+
 export async function customerQuoteScreen(ctx, quoteId) {
   const q = await ctx.store.get('quotes', quoteId);
   if (!q) return h('section', { class: 'screen' }, h('p', {}, t('not_found')));
@@ -98,23 +122,14 @@ export async function customerQuoteScreen(ctx, quoteId) {
   const decide = (what) => async (ev) => {
     msg.textContent = '';
     ev.currentTarget.disabled = true;
-    try {
-      const body = what === 'reject' && reason.value.trim() ? { note: reason.value.trim() } : {};
-      const fresh = await ctx.api.request('POST', `/api/quotes/${quoteId}/${what}`, { body });
-      await ctx.store.put('quotes', { ...fresh, _status: 'synced', _error: null });
-      await ctx.sync.run(); // the order the acceptance made
-      if (what === 'accept') {
-        const number = await orderNumber(ctx, fresh.order_id);
-        ctx.notify(number ? t('order_made_from_quote', { n: number, q: fresh.number }) : t('status_accepted'));
-        ctx.go(fresh.order_id ? `#/my/order/${fresh.order_id}` : '#/my');
-      } else {
-        ctx.notify(t('quote_declined', { n: fresh.number }));
-        ctx.go('#/my');
-      }
-    } catch (e) {
-      ev.target.disabled = false;
-      msg.textContent = e.name === 'NetworkError' || !navigator.onLine ? t('needs_network') : String(e.message || e);
-    }
+    const status = what === 'accept' ? 'accepted' : 'rejected';
+    const note = what === 'reject' ? reason.value.trim() : '';
+    await ctx.outbox.add({
+      collection: 'quotes', op: 'update', id: quoteId, fields: { status, ...(note ? { note } : {}) }, local: { status },
+    });
+    ctx.changed(); // out now, or as soon as the phone is online again
+    if (navigator.onLine) await ctx.sync.run(); // the order the acceptance made comes back
+    await afterAnswer(ctx, quoteId, what, msg);
   };
   const confirmBox = (what, text, ...extra) => h('div', { class: 'confirm', hidden: true, id: `confirm-${what}`, role: 'alertdialog' },
     h('p', {}, text), ...extra,
@@ -128,6 +143,9 @@ export async function customerQuoteScreen(ctx, quoteId) {
     h('a', { class: 'back', href: '#/my' }, `‹ ${t('back')}`),
     h('h1', {}, t('quote'), ' ', q.number, ' ', statusBadge(q)),
     h('p', {}, quoteStatus(q)),
+    q._status === 'pending' ? h('p', { class: 'note', id: 'answer-waiting' }, t('answer_waiting')) : null,
+    q._status === 'rejected' ? h('p', { class: 'error', id: 'answer-refused' },
+      t('answer_refused', { why: q._error?.detail || q._error?.code || '' }), ' ', h('a', { href: '#/sync' }, t('open_sync'))) : null,
     open ? h('div', { class: 'actions' },
       h('button', { class: 'btn primary big', id: 'quote-accept', onclick: () => { acceptBox.hidden = false; rejectBox.hidden = true; acceptBox.scrollIntoView({ block: 'center' }); } }, t('accept')),
       h('button', { class: 'btn big', id: 'quote-reject', onclick: () => { rejectBox.hidden = false; acceptBox.hidden = true; rejectBox.scrollIntoView({ block: 'center' }); reason.focus(); } }, t('reject'))) : null,

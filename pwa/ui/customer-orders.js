@@ -4,6 +4,7 @@ import { h } from './dom.js';
 import { t, fmtDateTime, fmtMoney, fmtNumber } from '../lib/i18n.js';
 import { statusBadge } from './badge.js';
 import { orderStatus, ORDER_STATUSES } from './order-status.js';
+import { uuid } from '../lib/outbox.js';
 
 /** The steps an order goes through, the ones reached marked done. */
 function progress(o) {
@@ -14,26 +15,58 @@ function progress(o) {
   }, t(`order_${s}`))));
 }
 
-/** Ask for this order again: whoever took it (rep or distributor) confirms it. */
-function reorderBox(ctx, o) {
+/** This order's requests to order it again, newest first, as the phone holds them. */
+async function requestsFor(ctx, o) {
+  const mine = (await ctx.store.byIndex('history', 'customer_id', o.customer_id))
+    .filter((e) => e.kind === 'reorder_request' && (e.ref_id === o.id || e.data?.order_id === o.id));
+  return mine.sort((a, b) => String(b.captured_at || '').localeCompare(String(a.captured_at || '')));
+}
+
+function requestLine(e, who) {
+  const s = e._status || 'synced';
+  const state = s === 'rejected' ? t('reorder_state_rejected', { why: e._error?.detail || e._error?.code || '' })
+    : s === 'pending' ? t('reorder_state_pending') : t('reorder_state_synced', { who });
+  return h('li', { 'data-request': e.id, 'data-status': s, class: s === 'rejected' ? 'error' : '' },
+    `${fmtDateTime(e.captured_at || e.recorded_at)} · ${state}`);
+}
+
+/** Ask for this order again: whoever took it (rep or distributor) confirms it. Kept on the
+ * phone first like every write, so it works offline and goes out once the phone is online. */
+async function reorderBox(ctx, o) {
   const who = t(o.distributor_id ? 'your_distributor' : 'your_rep');
-  const msg = h('p', { role: 'status', id: 'reorder-msg' });
+  const list = h('div', { id: 'reorder-list' });
+  const drawList = async () => {
+    const asked = await requestsFor(ctx, o);
+    list.replaceChildren(...(asked.length ? [h('h2', {}, t('reorder_requests')),
+      h('ul', { id: 'reorder-requests' }, asked.map((e) => requestLine(e, who)))] : []));
+  };
   const button = h('button', {
     class: 'btn primary big', id: 'reorder',
     onclick: async () => {
       button.disabled = true;
-      msg.className = '';
-      try {
-        await ctx.api.request('POST', `/api/orders/${o.id}/reorder-request`);
-        msg.textContent = t('reorder_sent', { who });
-      } catch (e) {
-        msg.className = 'error';
-        msg.textContent = e.name === 'NetworkError' || !navigator.onLine ? t('needs_network') : String(e.message || e);
-        button.disabled = false;
-      }
+      const at = new Date().toISOString();
+      const id = uuid();
+      await ctx.outbox.add({
+        collection: 'history', op: 'create', id,
+        fields: { kind: 'reorder_request', order_id: o.id },
+        local: {
+          customer_id: o.customer_id, kind: 'reorder_request', ref_id: o.id, captured_at: at,
+          summary: t('reorder_requested'), data: { order_id: o.id, number: o.number },
+        },
+      });
+      ctx.changed(); // out now, or as soon as the phone is online again
+      await drawList();
+      if (navigator.onLine) await ctx.sync.run();
+      // A toast, not a line on this screen: the sync that sent it may have drawn it again.
+      const e = await ctx.store.get('history', id);
+      const s = e?._status || 'synced';
+      ctx.notify(s === 'rejected' ? t('reorder_state_rejected', { why: e._error?.detail || '' })
+        : s === 'pending' ? t('reorder_saved_offline', { who }) : t('reorder_sent', { who }));
+      ctx.rerender();
     },
   }, t('reorder'));
-  return h('div', { class: 'reorder' }, button, h('p', { class: 'muted' }, t('reorder_explain', { who })), msg);
+  await drawList();
+  return h('div', { class: 'reorder' }, button, h('p', { class: 'muted' }, t('reorder_explain', { who })), list);
 }
 
 export async function customerOrderScreen(ctx, orderId) {
@@ -57,5 +90,5 @@ export async function customerOrderScreen(ctx, orderId) {
       h('dt', {}, t('subtotal')), h('dd', {}, fmtMoney(o.subtotal, cur)),
       h('dt', {}, t('tax')), h('dd', {}, fmtMoney(o.tax_total, cur)),
       h('dt', {}, h('strong', {}, t('total'))), h('dd', { 'data-total': o.total }, h('strong', {}, fmtMoney(o.total, cur)))),
-    o._status === 'synced' || !o._status ? reorderBox(ctx, o) : null);
+    o._status === 'synced' || !o._status ? await reorderBox(ctx, o) : null);
 }

@@ -15,6 +15,7 @@ async function label(ctx, collection, id, fields = {}) {
   const byId = await ctx.customerMap();
   const cid = collection === 'customers' ? id : fields.customer_id;
   const name = byId.get(cid)?.name || '';
+  if (collection === 'history' && fields.kind === 'reorder_request') return t('reorder_requested');
   return `${tOr(`coll_${collection}`, collection)}${fields.number ? ` ${fields.number}` : ''}${name ? ` · ${name}` : ''}`;
 }
 

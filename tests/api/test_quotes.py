@@ -287,6 +287,62 @@ async def test_customers_see_and_answer_only_their_own_sent_quotes(client):
     assert r.json()["status"] == "rejected"
 
 
+async def test_a_customers_answers_made_offline_arrive_through_sync(client):
+    w, cat = await _world(client)
+    yes = await _send(client, w, await _make(client, w, cat))
+    no = await _send(client, w, await _make(client, w, cat))
+    draft = await _make(client, w, cat)
+    at = "2026-11-30T09:15:00+02:00"
+
+    def answer(mid, q, **fields):
+        return {
+            "mid": mid,
+            "collection": "quotes",
+            "op": "update",
+            "id": q["id"],
+            "base_version": q["version"],
+            "fields": fields,
+            "captured_at": at,
+        }
+
+    body = {
+        "client_id": str(uuid4()),
+        "schema_version": 1,
+        "mutations": [
+            answer(1, yes, status="accepted"),
+            answer(2, no, status="rejected", note="Too dear this month"),
+            answer(3, draft, status="accepted"),  # not sent to the customer: not theirs to see
+            answer(4, yes, status="sent"),  # not the customer's to send
+        ],
+    }
+    r = await client.post("/api/sync/push", json=body, headers=w.headers["customer_user"])
+    assert r.status_code == 200, r.text
+    assert [x["status"] for x in r.json()["results"]] == [
+        "applied",
+        "applied",
+        "rejected",
+        "rejected",
+    ], r.text
+    accepted = (await client.get(f"/api/quotes/{yes['id']}", headers=w.headers["rep1"])).json()
+    assert accepted["status"] == "accepted" and accepted["order_id"]
+    order = (
+        await client.get(f"/api/orders/{accepted['order_id']}", headers=w.headers["rep1"])
+    ).json()
+    assert order["total"] == yes["total"]
+    assert order["captured_at"].startswith("2026-11-30T07:15:00")
+    declined = (await client.get(f"/api/quotes/{no['id']}", headers=w.headers["rep1"])).json()
+    assert declined["status"] == "rejected"
+    notes = await (
+        HistoryEvent.select(HistoryEvent.data)
+        .where((HistoryEvent.ref_id == no["id"]) & (HistoryEvent.kind == "quote"))
+        .output(load_json=True)
+    )
+    assert any(n["data"].get("note") == "Too dear this month" for n in notes), notes
+    assert await Order.count() == 1
+    left = (await client.get(f"/api/quotes/{draft['id']}", headers=w.headers["rep1"])).json()
+    assert left["status"] == "draft"
+
+
 async def test_pdf_endpoint_serves_the_render_of_the_quote_json(client):
     w, cat = await _world(client)
     contact = await make_contact(w.c1, "Їжак Ґанна")

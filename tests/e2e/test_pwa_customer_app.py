@@ -1,11 +1,12 @@
 """The customer's app on a 390×844 phone: offers in an inbox, quotes with their PDF, accept
 (the confirmation names the order) or decline with a reason, orders with the office's
-status, offline and back online, push opt-in in plain words, and an order-status push in the
-customer's language whose click opens that order."""
+status; answers and reorder requests made offline go out once online; push opt-in in plain
+words, and an order-status push in the customer's language whose click opens that order."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -71,6 +72,7 @@ def test_customer_inbox_quotes_orders_offline_and_back(server: Server, tall_phon
     note = _offer_in_inbox(server, customer)
     to_accept = _sent_quote(server, shop["id"], "10")
     to_decline = _sent_quote(server, shop["id"], "4")
+    to_accept_online = _sent_quote(server, shop["id"], "6")
 
     ctx = tall_phone()
     page = open_app(ctx, email, PASSWORD)
@@ -97,32 +99,43 @@ def test_customer_inbox_quotes_orders_offline_and_back(server: Server, tall_phon
     assert int(page.get_attribute("#my-quote-pdf [data-pdf-bytes]", "data-pdf-bytes")) > 1000
     shot(page, "customer-quote")
 
-    # Offline: everything already here still opens; a decision says it needs a connection.
+    # Offline: everything already here still opens; an answer is kept on the phone and says so.
     ctx.set_offline(True)
     page.goto("/#/my")
     page.click(f"#my-quotes [data-quote='{to_accept['number']}']")
     page.wait_for_selector("#my-quote-pdf #pdf-actions")  # the kept PDF
     page.click("#quote-accept")
     page.click("#confirm-accept-yes")
-    page.wait_for_selector("p.error:has-text('This needs a connection')")
+    page.wait_for_selector(".banner.toast:has-text('Saved on this phone')")
+    page.wait_for_selector(f"#my-quotes [data-quote='{to_accept['number']}']")
+    settled(page)
+    page.click(f"#my-quotes [data-quote='{to_accept['number']}']")
+    page.wait_for_selector("#answer-waiting")
+    assert page.locator("#quote-accept").count() == 0  # answered: no second answer
+    assert page.locator("nav [data-pending]").get_attribute("data-pending") == "1"
+    shot(page, "customer-quote-answered-offline")
     assert (
         customer.get(f"/api/quotes/{to_accept['id']}").raise_for_status().json()["status"] == "sent"
     )
+
+    # Back online the answer goes out by itself and makes the order; the quote then links it.
     ctx.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-
-    # Accept (the open confirmation stays while the app goes online): the confirmation that
-    # follows names the order's number, not the quote's.
-    page.wait_for_selector("#confirm-accept:not([hidden])")
-    page.click("#confirm-accept-yes")
-    page.wait_for_selector("#my-order")
+    _until(
+        lambda: customer.get(f"/api/quotes/{to_accept['id']}").json()["status"] == "accepted",
+        what="the offline acceptance reaching the server",
+    )
     stored = customer.get(f"/api/quotes/{to_accept['id']}").raise_for_status().json()
     order = customer.get(f"/api/orders/{stored['order_id']}").raise_for_status().json()
-    toast = page.inner_text(".banner.toast")
-    assert order["number"] in toast and f"Order {to_accept['number']} placed" not in toast
-    assert page.evaluate("location.hash") == f"#/my/order/{order['id']}"
+    assert sync_now(page) == "ok"
+    page.goto(f"/#/my/order/{order['id']}")
+    page.wait_for_selector(f"#my-order[data-order='{order['number']}']")
     assert page.locator("#my-order-lines [data-sku]").count() == 2
     assert page.get_attribute("#my-order [data-order-status]", "data-order-status") == "submitted"
+    # Captured when tapped offline, not when it reached the server.
+    assert datetime.fromisoformat(order["captured_at"]) < datetime.fromisoformat(
+        stored["updated_at"]
+    )
 
     # Decline the other with a reason: the server keeps it in the quote's history entry.
     page.goto("/#/my")
@@ -135,6 +148,19 @@ def test_customer_inbox_quotes_orders_offline_and_back(server: Server, tall_phon
     assert declined["status"] == "rejected"
     history = server.client().get(f"/api/customers/{shop['id']}/history").json()["items"]
     assert any("Too expensive this month" in str(e) for e in history)
+
+    # Online, accepting says which order it made (its number, not the quote's) and opens it.
+    settled(page)
+    page.click(f"#my-quotes [data-quote='{to_accept_online['number']}']")
+    page.click("#quote-accept")
+    page.click("#confirm-accept-yes")
+    page.wait_for_selector("#my-order")
+    made = customer.get(f"/api/quotes/{to_accept_online['id']}").raise_for_status().json()
+    made_order = customer.get(f"/api/orders/{made['order_id']}").raise_for_status().json()
+    toast = page.inner_text(".banner.toast")
+    assert made_order["number"] in toast
+    assert f"Order {to_accept_online['number']} placed" not in toast
+    assert page.evaluate("location.hash") == f"#/my/order/{made_order['id']}"
 
     # The office ships the order; the customer sees where it is, offline as well.
     admin = server.client()
@@ -149,22 +175,31 @@ def test_customer_inbox_quotes_orders_offline_and_back(server: Server, tall_phon
     )
     assert done == ["submitted", "confirmed", "shipped"]
     shot(page, "customer-order")
-    # Reorder: a request the rep who took it confirms; offline it says it needs a connection.
+    # Reorder offline: kept on the phone and listed as waiting; it goes out once online.
     page.click("#reorder")
-    page.wait_for_selector("#reorder-msg.error:has-text('This needs a connection')")
-    # Back online the screen is drawn again; tap the new screen's button, not the old one's.
-    page.eval_on_selector("#my-order", "e => { e.dataset.stale = '1'; }")
+    page.wait_for_selector(".banner.toast:has-text('Saved on this phone')")
+    settled(page)
+    page.wait_for_selector("#reorder-requests [data-status='pending']")
+    assert "reorder_request" not in _history_kinds(server, shop["id"])
+    shot(page, "customer-reorder-offline")
     ctx.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_selector("#my-order:not([data-stale]) #reorder:not([disabled])")
-    settled(page)
-    page.click("#reorder")
-    page.wait_for_selector("#reorder-msg:has-text('Request sent')")
+    _until(
+        lambda: "reorder_request" in _history_kinds(server, shop["id"]),
+        what="the offline reorder request reaching the server",
+    )
+    assert sync_now(page) == "ok"
+    page.wait_for_selector(
+        "#reorder-requests [data-status='synced']:has-text('sent to your sales rep')"
+    )
     rep_inbox = server.client("rep@example.com").get("/api/notifications").json()
     asked = [n for n in rep_inbox if n["kind"] == "reorder_request"]
     assert asked and asked[0]["url"] == f"/#/order/{shop['id']}/{order['id']}"
     assert order["number"] in asked[0]["body"]
-    assert "reorder_request" in _history_kinds(server, shop["id"])
+    # Online, a second request goes straight out and says so.
+    page.click("#reorder")
+    page.wait_for_selector(".banner.toast:has-text('Request sent')")
+    assert _history_kinds(server, shop["id"]).count("reorder_request") == 2
     assert not page.js_errors  # type: ignore[attr-defined]
 
 
