@@ -38,6 +38,8 @@ class Principal:
     territory_ids: frozenset[UUID]
     locale: str = "en"
     time_zone: str = "Europe/Tallinn"
+    # Logged in with a temporary password: may only choose its own (accounts middleware).
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:

@@ -19,6 +19,7 @@ import { CONSOLE_ROUTES, wantsConsole, consoleHome } from './ui/console/routes.j
 const lazy = (path, name) => (ctx, ...args) => import(path).then((m) => m[name](ctx, ...args));
 const loginScreen = lazy('./ui/login.js', 'loginScreen');
 const inviteScreen = lazy('./ui/invite.js', 'inviteScreen');
+const passwordChangeScreen = lazy('./ui/password-change.js', 'passwordChangeScreen');
 let consoleShell = null; // ui/console/shell.js once an admin or manager uses a wide screen
 
 const ROUTES = [
@@ -64,7 +65,10 @@ async function main() {
   const outbox = new Outbox(store);
   const bridge = new SwBridge();
   const [saved, savedLocale] = await Promise.all([session.load(), store.meta('locale')]);
-  let user = saved?.user || null;
+  // A session that still had to choose its own password opens nothing: log in again.
+  if (saved?.must_change_password) await store.del('meta', 'session');
+  let user = saved?.must_change_password ? null : saved?.user || null;
+  let changing = null; // logged in with a temporary password: { password } until it is replaced
   let cache = null; // customers, their map and search index; rebuilt when data changes
   let updateReady = false;
   let renderSeq = 0;
@@ -130,7 +134,20 @@ async function main() {
       const n = Number(String(number).split('-Q')[1]);
       if (n > ((await store.meta('quote_seq')) || 0)) await store.setMeta('quote_seq', n);
     },
-    async login(email, password) { await enter(await api.login(email, password)); },
+    async login(email, password) {
+      const body = await api.raw('POST', '/api/auth/login', { body: { email, password } });
+      const s = await session.save({ ...api.toSession(body), must_change_password: !!body.must_change_password });
+      if (!s.must_change_password) { await enter(s); return; }
+      changing = { password }; // the office's temporary password opens only the change
+      render();
+    },
+    /** Replace the temporary password, then fresh tokens open the app as a normal login. */
+    async choosePassword(newPassword) {
+      await api.request('PATCH', '/api/me', { body: { current_password: changing.password, new_password: newPassword } });
+      const s = await api.refresh();
+      changing = null;
+      await enter(s);
+    },
     /** An invitation link: the password chosen logs the new user in (ui/invite.js). */
     async acceptInvite(token, password) {
       const body = await api.raw('POST', '/api/auth/invite', { body: { token, password } });
@@ -141,6 +158,7 @@ async function main() {
       await api.request('POST', '/api/auth/logout').catch(() => null);
       await store.del('meta', 'session');
       user = null;
+      changing = null;
       location.hash = '#/login';
       render();
     },
@@ -224,7 +242,8 @@ async function main() {
       if (soft && document.activeElement?.matches('main input')) return;
       const invite = location.hash.match(/^#\/invite\/([\w-]+)$/);
       fill(root, updateReady ? updateBanner(() => bridge.accept()) : null,
-        h('main', { id: 'content' }, await (invite ? inviteScreen(ctx, invite[1]) : loginScreen(ctx))));
+        h('main', { id: 'content' }, await (changing ? passwordChangeScreen(ctx)
+          : invite ? inviteScreen(ctx, invite[1]) : loginScreen(ctx))));
       screenShown(root.querySelector('main'), t('screen_login'));
       shownHash = null;
       return;

@@ -28,6 +28,8 @@ from sync.changelog import record_change
 
 log = structlog.get_logger(__name__)
 INVITE_TTL = timedelta(days=7)
+# The preferences key a temporary password sets: its sessions may only choose a new password.
+MUST_CHANGE = "must_change_password"
 # No look-alike characters: read aloud over the phone or copied off a screen.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -65,6 +67,7 @@ async def issue(principal: Principal, user_id: UUID, kind: str) -> CredentialIss
         if kind == "temporary_password":
             password = temporary_password()
             prefs.pop("invite", None)
+            prefs[MUST_CHANGE] = True
             values[User.password_hash] = hash_password(password)
             values[User.preferences] = prefs
             await User.update(values).where(User.id == user_id)
@@ -124,6 +127,7 @@ async def accept_invite(settings: Settings, token: str, password: str, agent: st
         ):
             raise bad
         prefs.pop("invite", None)
+        prefs.pop(MUST_CHANGE, None)  # a password of their own now
         now = _now()
         await User.update(
             {
@@ -135,6 +139,6 @@ async def accept_invite(settings: Settings, token: str, password: str, agent: st
         ).where(User.id == user_id)
         await repo.revoke_sessions_of_user(user_id, now)
         await record_change("users", user_id, "put", user_id=user_id)
-        tokens = await issue_tokens(settings, row, agent)
+        tokens = await issue_tokens(settings, {**row, "preferences": prefs}, agent)
     log.info("auth.invite_accepted", user_id=str(user_id))
     return tokens

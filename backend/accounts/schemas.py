@@ -81,6 +81,9 @@ class TokenPair(msgspec.Struct, kw_only=True):
     expires_in: int
     token_type: str = "bearer"
     user: UserRead
+    # Logged in with a temporary password: until `PATCH /api/me` sets a new one (and the
+    # tokens are refreshed), every other call answers 403 `password_change_required`.
+    must_change_password: bool = False
 
 
 class QuietHours(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -96,6 +99,7 @@ class MeRead(UserRead, kw_only=True):
     quiet_hours: QuietHours | None
     reminders: dict[str, bool]
     reminder_lead_minutes: int | None
+    must_change_password: bool = False
 
 
 class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -58,7 +58,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _principal_from(row: dict[str, Any], session_id: str, territory_ids: list[UUID]) -> Principal:
+def _principal_from(
+    row: dict[str, Any],
+    session_id: str,
+    territory_ids: list[UUID],
+    must_change_password: bool = False,
+) -> Principal:
     return Principal(
         user_id=row["id"],
         session_id=session_id,
@@ -71,7 +76,13 @@ def _principal_from(row: dict[str, Any], session_id: str, territory_ids: list[UU
         territory_ids=frozenset(territory_ids),
         locale=row["locale"],
         time_zone=row["time_zone"],
+        must_change_password=must_change_password,
     )
+
+
+def must_change_password(preferences: Any) -> bool:
+    """Set by a temporary password (credentials.issue); cleared when the user picks its own."""
+    return credentials.preferences_of(preferences).get(credentials.MUST_CHANGE) is True
 
 
 async def issue_tokens(
@@ -88,8 +99,13 @@ async def issue_tokens(
         user_agent,
         family=family or session_id,
     )
+    must_change = must_change_password(row.get("preferences"))
     access = issue_access_token(
-        settings.secret_key, row["id"], session_id, settings.access_token_ttl
+        settings.secret_key,
+        row["id"],
+        session_id,
+        settings.access_token_ttl,
+        must_change_password=must_change,
     )
     territories = await repo.territory_ids_of(row["id"])
     return TokenPair(
@@ -97,6 +113,7 @@ async def issue_tokens(
         refresh_token=refresh,
         expires_in=settings.access_token_ttl,
         user=repo.to_user_read(row, territories),
+        must_change_password=must_change,
     )
 
 
@@ -171,7 +188,9 @@ async def authenticate(settings: Settings, token: str) -> Principal:
     if user["deleted_at"] is not None or not user["active"]:
         raise Unauthenticated(detail="The account is not active.")
     territories = row["territories"] if user["role"] == "rep" else []
-    return _principal_from(user, claims.session_id, territories)
+    return _principal_from(
+        user, claims.session_id, territories, must_change_password=claims.must_change_password
+    )
 
 
 # --- user administration ---------------------------------------------------------------
@@ -454,6 +473,7 @@ async def get_me(principal: Principal) -> MeRead:
         else None,
         reminders={k: bool(v) for k, v in (prefs.get("reminders") or {}).items()},
         reminder_lead_minutes=lead if isinstance(lead, int) else None,
+        must_change_password=prefs.get(credentials.MUST_CHANGE) is True,
     )
 
 
@@ -496,10 +516,14 @@ async def update_me(principal: Principal, data: MeUpdate) -> MeRead:
             await repo.revoke_other_sessions_of_user(
                 principal.user_id, principal.session_id, _now()
             )
-        if any(not _unset(getattr(data, f)) for f in _PREFERENCE_FIELDS):
+        if not _unset(data.new_password) or any(
+            not _unset(getattr(data, f)) for f in _PREFERENCE_FIELDS
+        ):
             # Read and written in one transaction: other areas keep their own keys here.
             current = await User.select(User.preferences).where(User.id == principal.user_id)
             prefs = credentials.preferences_of(current[0]["preferences"] if current else None)
+            if not _unset(data.new_password):
+                prefs.pop(credentials.MUST_CHANGE, None)  # their own now, not the office's
             if not _unset(data.quiet_hours):
                 if data.quiet_hours is None:
                     prefs.pop("quiet_hours", None)

@@ -19,17 +19,23 @@ class AccessClaims:
     user_id: UUID
     session_id: str
     expires_at: datetime
+    # Logged in with a temporary password: the token opens only the password change.
+    must_change_password: bool = False
 
 
-def issue_access_token(secret: str, user_id: UUID, session_id: str, ttl: int) -> str:
+def issue_access_token(
+    secret: str, user_id: UUID, session_id: str, ttl: int, *, must_change_password: bool = False
+) -> str:
     now = datetime.now(UTC)
-    payload = {
+    payload: dict[str, object] = {
         "sub": str(user_id),
         "sid": session_id,
         "aud": AUDIENCE,
         "iat": now,
         "exp": now + timedelta(seconds=ttl),
     }
+    if must_change_password:
+        payload["pwc"] = True
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
@@ -41,6 +47,7 @@ def read_access_token(secret: str, token: str) -> AccessClaims | None:
             user_id=UUID(payload["sub"]),
             session_id=str(payload["sid"]),
             expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+            must_change_password=payload.get("pwc") is True,
         )
     except (jwt.PyJWTError, KeyError, ValueError):
         return None

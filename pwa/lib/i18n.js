@@ -13,6 +13,18 @@ const T = {
   login: ['Log in', 'Войти', 'Увійти', 'Logi sisse'],
   email: ['Email', 'Эл. почта', 'Ел. пошта', 'E-post'],
   password: ['Password', 'Пароль', 'Пароль', 'Parool'],
+  pwc_title: ['Choose your own password', 'Задайте свой пароль', 'Встановіть свій пароль', 'Valige oma parool'],
+  pwc_explain: [
+    'You logged in with a temporary password from the office. Choose your own to go on: at least 12 characters; a few words make a good one.',
+    'Вы вошли с временным паролем от офиса. Чтобы продолжить, задайте свой: не меньше 12 символов; хорошо подходят несколько слов.',
+    'Ви увійшли з тимчасовим паролем від офісу. Щоб продовжити, встановіть свій: щонайменше 12 символів; добре підходять кілька слів.',
+    'Logisite sisse kontori ajutise parooliga. Jätkamiseks valige oma: vähemalt 12 märki; hea on mitu sõna.',
+  ],
+  pwc_new: ['New password', 'Новый пароль', 'Новий пароль', 'Uus parool'],
+  pwc_repeat: ['The same again', 'Ещё раз', 'Ще раз', 'Sama uuesti'],
+  pwc_mismatch: ['The two passwords differ', 'Пароли не совпадают', 'Паролі не збігаються', 'Paroolid ei ühti'],
+  pwc_save: ['Save and go on', 'Сохранить и продолжить', 'Зберегти й продовжити', 'Salvesta ja jätka'],
+  pwc_refused: ['The password was not accepted', 'Пароль не принят', 'Пароль не прийнято', 'Parooli ei võetud vastu'],
   login_failed: ['Login failed', 'Не удалось войти', 'Не вдалося увійти', 'Sisselogimine ebaõnnestus'],
   use_planned_visit: ['Check in on the visit planned for {date}', 'Начать визит, запланированный на {date}', 'Почати візит, запланований на {date}', 'Alusta {date} planeeritud külastust'],
   unsent_other_user: [

@@ -20,7 +20,7 @@ export const SHELL = [
   '/ui/route-map.js', '/ui/planning.js', '/ui/quotes.js', '/ui/quote-editor.js', '/ui/quote-view.js', '/ui/line-editor.js',
   '/ui/quote-pdf.js', '/ui/customer-home.js', '/ui/offers.js',
   '/lib/i18n-partners.js', '/lib/i18n-a11y.js', '/ui/partner-home.js', '/ui/order-status.js', '/ui/customer-orders.js', '/ui/inbox.js',
-  '/ui/invite.js', '/ui/personal-settings.js',
+  '/ui/invite.js', '/ui/personal-settings.js', '/ui/password-change.js',
   '/lib/i18n-day.js', '/ui/customers-map.js', '/ui/rep-inbox.js', // the rep's day, map and inbox
   // The rep's records (issue 18).
   '/lib/i18n-rep.js', '/ui/prospect.js', '/ui/pin-map.js', '/ui/contact-edit.js', '/ui/customer-edit.js',

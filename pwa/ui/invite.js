@@ -6,7 +6,7 @@ import '../ui/console/texts.js';
 
 export function inviteScreen(ctx, token) {
   const error = h('p', { class: 'error', role: 'alert' });
-  const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', minlength: 8, required: true });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', minlength: 12, maxlength: 128, required: true });
   const submit = h('button', { class: 'btn primary', type: 'submit' }, t('save'));
   return h('form', {
     class: 'login', id: 'invite-form',

@@ -83,6 +83,73 @@ async def test_temporary_password_replaces_the_old_one_and_ends_sessions(client)
     assert r.status_code == 200
 
 
+async def test_a_temporary_password_opens_only_the_change_to_ones_own(client):
+    admin = await bearer_for(await make_user("admin"))
+    region = await make_region()
+    uid = await make_user("rep", region=region, email="temp.rep@test.rounds")
+    r = await client.post(
+        f"/api/users/{uid}/credentials", headers=admin, json={"kind": "temporary_password"}
+    )
+    temp = r.json()["temporary_password"]
+    login = await client.post(
+        "/api/auth/login", json={"email": "temp.rep@test.rounds", "password": temp}
+    )
+    assert login.status_code == 200 and login.json()["must_change_password"] is True
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    # Everything but reading oneself, the change and logging out says what to do first.
+    for method, path in (
+        ("GET", "/api/customers"),
+        ("GET", "/api/sync/pull"),
+        ("POST", "/api/sync/push"),
+        ("GET", "/api/users"),
+    ):
+        r = await client.request(
+            method, path, headers=headers, json={} if method == "POST" else None
+        )
+        assert r.status_code == 403, (path, r.text)
+        assert r.json()["errors"][0]["code"] == "password_change_required", r.text
+    me = await client.get("/api/me", headers=headers)
+    assert me.status_code == 200 and me.json()["must_change_password"] is True
+    # The temporary password again as the new one is refused, and changes nothing.
+    r = await client.patch(
+        "/api/me", headers=headers, json={"current_password": temp, "new_password": temp}
+    )
+    assert r.status_code == 422
+    assert (await client.get("/api/me", headers=headers)).json()["must_change_password"] is True
+    r = await client.patch(
+        "/api/me",
+        headers=headers,
+        json={"current_password": temp, "new_password": "Minu oma parool 2026"},
+    )
+    assert r.status_code == 200 and r.json()["must_change_password"] is False, r.text
+    # Fresh tokens open everything; so does a new login with the chosen password.
+    fresh = await client.post(
+        "/api/auth/refresh", json={"refresh_token": login.json()["refresh_token"]}
+    )
+    assert fresh.status_code == 200 and fresh.json()["must_change_password"] is False
+    r = await client.get(
+        "/api/customers", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"}
+    )
+    assert r.status_code == 200, r.text
+    again = await client.post(
+        "/api/auth/login",
+        json={"email": "temp.rep@test.rounds", "password": "Minu oma parool 2026"},
+    )
+    assert again.status_code == 200 and again.json()["must_change_password"] is False
+    # An invitation accepted after a temporary password also ends the obligation.
+    await client.post(
+        f"/api/users/{uid}/credentials", headers=admin, json={"kind": "temporary_password"}
+    )
+    r = await client.post(
+        f"/api/users/{uid}/credentials", headers=admin, json={"kind": "invite_link"}
+    )
+    token = r.json()["link"].removeprefix("/#/invite/")
+    r = await client.post(
+        "/api/auth/invite", json={"token": token, "password": "Kolmas parool 2026"}
+    )
+    assert r.status_code == 200 and r.json()["must_change_password"] is False
+
+
 async def test_a_rep_cannot_hand_out_credentials_and_a_bad_kind_names_the_field(client):
     region = await make_region()
     rep = await make_user("rep", region=region)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from .conftest import PASSWORD, Server
@@ -123,6 +124,34 @@ def test_admin_creates_a_rep_invites_them_and_the_rep_sets_a_password(
     page.click("#temp-password")
     temp = page.locator(".secret[data-kind=temporary_password]").inner_text().strip()
     assert len(temp) >= 12
+    # Ines logs in with it: she must choose her own before anything else opens.
+    phone = desk().new_page()
+    phone.goto("/")
+    phone.fill("input[name=email]", "ines@example.com")
+    phone.fill("input[name=password]", temp)
+    phone.click("button[type=submit]")
+    phone.wait_for_selector("#password-change")
+    assert phone.locator("nav.tabs").count() == 0
+    for first, second, said in (
+        ("Kaks erinevat sõna 1", "Kaks erinevat sõna 2", "differ"),
+        ("password1234", "password1234", "too common"),
+        (temp, temp, "is the current one"),
+    ):
+        phone.fill("#pwc-new", first)
+        phone.fill("#pwc-repeat", second)
+        phone.click("#pwc-save")
+        phone.wait_for_selector(f"#pwc-error:has-text('{said}')")
+    shot(phone, "password-change")
+    phone.fill("#pwc-new", "Ines valib oma parooli")
+    phone.fill("#pwc-repeat", "Ines valib oma parooli")
+    phone.click("#pwc-save")
+    phone.wait_for_selector("nav.tabs")
+    # Her own password now opens everything, with no change asked.
+    login = httpx.post(
+        f"{server.url}/api/auth/login",
+        json={"email": "ines@example.com", "password": "Ines valib oma parooli"},
+    )
+    assert login.status_code == 200 and login.json()["must_change_password"] is False
     page.click("#toggle-active")
     page.wait_for_selector("#toggle-active:text('Enable')")
     c = server.client()

@@ -39,7 +39,7 @@ export function importScreen(ctx) {
   }
 
   function mappingTable(r) {
-    return table([t('c_column'), t('c_mapping')], r.headers.map((hd) => h('tr', {},
+    return table([t('c_column'), t('c_maps_to')], r.headers.map((hd) => h('tr', {},
       h('td', {}, hd),
       h('td', {}, h('select', { 'data-header': hd, onchange: (e) => { mapping = { ...(mapping || r.mapping), [hd]: e.target.value }; } },
         [['', t('c_ignore')], ...FIELDS.map((f) => [f, f])].map(([v, text]) => h('option', { value: v, selected: (r.mapping[hd] || '') === v }, text)))))), { id: 'import-mapping' });

@@ -60,6 +60,8 @@ export function consoleFrame(ctx, current, screen, hash) {
     h('aside', { id: 'console-side' }, sideNav(current, me.role)),
     h('div', { class: 'console-body' },
       h('header', { id: 'chrome' }),
-      h('div', { class: 'console-user' }, h('span', {}, me.name || me.email), h('span', { class: 'muted' }, t(`role_${me.role}`))),
+      h('div', { class: 'console-user' }, h('span', {}, me.name || me.email),
+        // The role, unless the name already says it (the demo's "Administrator").
+        (me.name || '').trim().toLowerCase() === t(`role_${me.role}`).toLowerCase() ? null : h('span', { class: 'muted' }, t(`role_${me.role}`))),
       h('main', { 'data-screen': hash.split('/')[hash.startsWith('#/office/') ? 2 : 1] }, screen)));
 }

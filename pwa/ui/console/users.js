@@ -136,7 +136,8 @@ function accessPanel(ctx, u) {
       const c = await ctx.api.request('POST', `/api/users/${u.id}/credentials`, { body: { kind } });
       const secret = c.link ? new URL(c.link, location.origin).href : c.temporary_password;
       out.append(h('p', {}, t('c_give_once')), h('p', { class: 'secret', 'data-kind': c.kind }, secret),
-        c.expires_at ? h('p', { class: 'muted' }, t('c_valid_until', { t: new Date(c.expires_at).toLocaleString() })) : null);
+        c.expires_at ? h('p', { class: 'muted' }, t('c_valid_until', { t: new Date(c.expires_at).toLocaleString() })) : null,
+        c.temporary_password ? h('p', { class: 'muted', id: 'temp-explain' }, t('c_temp_explain')) : null);
     } catch (e) { out.append(h('p', { class: 'error' }, e.detail || e.message)); }
   };
   const toggle = async () => {
