@@ -200,6 +200,22 @@ TEMPLATES: list[tuple[str, tuple[str, str, str]]] = [
         ),
     ),
     (
+        "Notification shown: {title}",
+        (
+            "Показано уведомление: {title}",
+            "Показано сповіщення: {title}",
+            "Teavitus näidatud: {title}",
+        ),
+    ),
+    (
+        "Notification opened: {title}",
+        (
+            "Открыто уведомление: {title}",
+            "Відкрито сповіщення: {title}",
+            "Teavitus avatud: {title}",
+        ),
+    ),
+    (
         "Opted in to offers",
         ("Подписался на предложения", "Підписався на пропозиції", "Liitus eripakkumistega"),
     ),

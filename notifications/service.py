@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 from uuid import UUID
 
@@ -141,6 +142,42 @@ async def list_inbox(
 
 
 _HISTORY_KIND = {"displayed": "offer_opened", "clicked": "offer_clicked", "read": "offer_read"}
+# Any other push to a customer's own user (an order's status, say) goes into that customer's
+# history when it is shown and when it is opened; pushes to staff about a customer do not.
+_PUSH_KIND = {"displayed": "push_displayed", "clicked": "push_clicked"}
+_PUSH_WORD = {"displayed": "shown", "clicked": "opened"}
+
+
+async def _record_push_event(row: dict[str, Any], what: str, now: Any) -> None:
+    if row["kind"] == "offer":
+        await record_event(
+            row["customer"],
+            _HISTORY_KIND[what],
+            ref_id=row["offer"],
+            actor_id=row["user"],
+            summary=f"Offer {what}: {row['title']}",
+            data={"notification_id": str(row["id"])},
+            captured_at=now,
+        )
+        return
+    if what not in _PUSH_KIND:
+        return
+    recipient = await User.select(User.role, User.customer).where(User.id == row["user"]).first()
+    if not recipient or recipient["role"] != Role.CUSTOMER:
+        return
+    data = row["data"]
+    if isinstance(data, str):  # the JSON column's text, as the driver hands it over
+        data = json.loads(data or "{}")
+    ref = (data or {}).get("order_id") or (data or {}).get("quote_id")
+    await record_event(
+        row["customer"],
+        _PUSH_KIND[what],
+        ref_id=UUID(str(ref)) if ref else None,
+        actor_id=row["user"],
+        summary=f"Notification {_PUSH_WORD[what]}: {row['title']}",
+        data={"notification_id": str(row["id"]), "notification_kind": row["kind"]},
+        captured_at=now,
+    )
 
 
 async def report(
@@ -171,16 +208,8 @@ async def report(
                 values[Notification.read_at] = now  # opening it is reading it
             await Notification.update(values).where(Notification.id == notification_id)
             await record_change("notifications", notification_id, "put", user_id=row["user"])
-            if row["kind"] == "offer" and row["customer"] and what in _HISTORY_KIND:
-                await record_event(
-                    row["customer"],
-                    _HISTORY_KIND[what],
-                    ref_id=row["offer"],
-                    actor_id=row["user"],
-                    summary=f"Offer {what}: {row['title']}",
-                    data={"notification_id": str(notification_id)},
-                    captured_at=now,
-                )
+            if row["customer"] and what in _HISTORY_KIND:
+                await _record_push_event(row, what, now)
         row = await repo.get_notification_row(notification_id)
     assert row is not None
     return repo.to_notification_read(row)
@@ -196,8 +225,6 @@ async def set_offers_opt_in(principal: Principal, opted_in: bool) -> OptInState:
             raise NotFound(detail="No such user.")
         preferences = row["preferences"] or {}
         if isinstance(preferences, str):
-            import json
-
             preferences = json.loads(preferences)
         preferences = {**preferences, "offers_opt_in": opted_in}
         await User.update(

@@ -46,6 +46,8 @@ PARTNER_KINDS = {
         "offer_read",
         "offers_opt_in",
         "offers_opt_out",
+        "push_displayed",  # only pushes to the customer's own users are recorded
+        "push_clicked",
     ),
 }
 

@@ -10,6 +10,8 @@ import { orderList } from './order-list.js';
 import { actorLine } from './history-actor.js';
 
 let photosUi = null; // ./photos.js, loaded with the first customer screen
+const RECORD_KINDS = new Set(['visit', 'order', 'distributor_order']);
+const SHOWN_BY_RECORD = new Set([...RECORD_KINDS, 'order_status', 'order_edited']);
 const refOf = (e) => e.ref_id || e.subject_id || e.source_id || e.visit_id || e.order_id || e.entity_id;
 
 /** Visits, orders and the server's history entries of one customer, newest first. */
@@ -17,13 +19,23 @@ export async function timeline(store, customerId) {
   const [visits, orders, history] = await Promise.all(['visits', 'orders', 'history']
     .map((s) => store.byIndex(s, 'customer_id', customerId)));
   const own = new Set([...visits, ...orders].map((r) => r.id));
-  // A visit or order shown from its own record is named by its history entry's actor.
-  const actors = new Map(history.filter((e) => e.actor).map((e) => [refOf(e), e.actor]));
+  // A visit or order shown from its own record is named by who did it: an order by whoever
+  // took it (its first entry, not the office that moved its status), a visit by its latest
+  // step (checked out, cancelled, planned). Oldest first, so later visit steps win.
+  const byTime = [...history].sort((a, b) => String(a.captured_at || a.recorded_at || '').localeCompare(String(b.captured_at || b.recorded_at || '')));
+  const actors = new Map();
+  for (const e of byTime) {
+    if (!e.actor || !RECORD_KINDS.has(e.kind)) continue;
+    const ref = refOf(e);
+    if (e.kind === 'visit' || !actors.has(ref)) actors.set(ref, e.actor);
+  }
   const items = [
     // A planned visit sits on the day it is due; a made one on when it happened.
     ...visits.map((v) => ({ kind: 'visit', at: v.status === 'planned' ? v.planned_start || v.captured_at : v.check_in_at || v.captured_at || v.planned_start, row: v, actor: actors.get(v.id) })),
     ...orders.map((o) => ({ kind: 'order', at: o.captured_at, row: o, actor: actors.get(o.id) })),
-    ...history.filter((e) => !own.has(refOf(e))).map((e) => ({ kind: e.kind || 'note', at: e.captured_at || e.recorded_at, row: e, actor: e.actor })),
+    // Entries the record itself shows (its making, status and edits) are not repeated; the
+    // rest about it (a customer asking for it again, a push opened) are.
+    ...history.filter((e) => !(own.has(refOf(e)) && SHOWN_BY_RECORD.has(e.kind))).map((e) => ({ kind: e.kind || 'note', at: e.captured_at || e.recorded_at, row: e, actor: e.actor })),
   ];
   return items.sort((a, b) => String(b.at || '').localeCompare(String(a.at || '')));
 }

@@ -218,6 +218,26 @@ def test_the_reps_customer_history_names_who_changed_what(server: Server, tall_p
     manager.patch(
         f"/api/customers/{shop['id']}", json={"phone": "+372 5123 4567"}
     ).raise_for_status()
+    # The rep takes an order, the office moves it three times, the shop asks for it again.
+    products = server.seed["products"]
+    order = (
+        server.client("rep@example.com")
+        .post(
+            "/api/orders",
+            json={
+                "customer_id": shop["id"],
+                "lines": [{"product_id": products[0]["id"], "quantity": "3"}],
+            },
+        )
+        .raise_for_status()
+        .json()
+    )
+    admin = server.client()
+    for status in ("confirmed", "shipped", "delivered"):
+        admin.post(f"/api/orders/{order['id']}/status", json={"status": status}).raise_for_status()
+    _, owner = _shop_owner(server, shop["id"])
+    owner.post(f"/api/orders/{order['id']}/reorder-request").raise_for_status()
+
     page = open_app(tall_phone(), "rep@example.com", PASSWORD)
     page.goto(f"/#/customer/{shop['id']}")
     entry = page.locator("#timeline [data-kind=customer_updated]").first
@@ -226,4 +246,10 @@ def test_the_reps_customer_history_names_who_changed_what(server: Server, tall_p
     assert actor.get_attribute("data-actor-role") == "manager"
     assert actor.inner_text() == "by Mart Manager · Manager"
     assert "phone" in entry.inner_text()
+    # The order is the rep's, not the office's that moved its status; the request is the shop's.
+    taken = page.locator(f"#timeline a[data-kind=order][href$='{order['id']}'] .actor")
+    assert taken.get_attribute("data-actor-role") == "rep"
+    asked = page.locator("#timeline [data-kind=reorder_request]")
+    assert asked.count() == 1
+    assert asked.locator(".actor").get_attribute("data-actor-role") == "customer"
     page.screenshot(path=str(SHOTS / "rep-customer-history-actor.png"))

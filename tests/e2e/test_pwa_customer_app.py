@@ -267,3 +267,12 @@ def test_push_opt_in_says_why_and_an_order_push_speaks_the_customers_language(
     assert _until(
         lambda: customer.get("/api/notifications").json()[0]["clicked_at"], what="the click"
     )
+    # Shown and opened are in the shop's history, about that order, in the customer's words.
+    _until(
+        lambda: {"push_displayed", "push_clicked"} <= set(_history_kinds(server, shop["id"])),
+        what="the push's display and click in the history",
+    )
+    mine = customer.get(f"/api/customers/{shop['id']}/history").raise_for_status().json()
+    pushed = [e for e in mine["items"] if e["kind"] in ("push_displayed", "push_clicked")]
+    assert {e["ref_id"] for e in pushed} == {order_id}
+    assert any(e["summary"].startswith("Открыто уведомление: Заказ ") for e in pushed)
