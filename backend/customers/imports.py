@@ -380,6 +380,17 @@ async def plan_import(
                 detail=f"The file has more than {MAX_ROWS} rows; split it.",
                 errors=[FieldError("file", f"more than {MAX_ROWS} rows")],
             )
+        extra = [v for v in values[len(headers) :] if v]
+        if extra:
+            # A value with an unquoted separator (a decimal comma: 12,5) shifts every later
+            # column: refuse the row rather than store the shifted values.
+            plan.error(
+                number,
+                None,
+                f"has {len(values)} cells but the header has {len(headers)}: "
+                'a value that holds the separator needs quotes ("12,5")',
+            )
+            continue
         raw: dict[str, Any] = {f: values[i] if i < len(values) else "" for i, f in index if f}
         raw["__columns__"] = columns
         checked = _check_row(number, raw, look, plan, principal)

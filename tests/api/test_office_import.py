@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 from openpyxl import Workbook
 
@@ -143,3 +144,39 @@ async def test_who_may_import_and_what_a_bad_mapping_says(client):
     r = await client.post("/api/customers/import", content=body, headers=w.headers["manager"])
     assert r.status_code == 200
     assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(3, "Territory")]
+
+
+async def test_a_row_with_an_unquoted_separator_is_refused_not_shifted(client):
+    w = await make_world_fast()
+    codes = await _territory_codes(w)
+    header = [*HEADER, "Credit limit"]
+    # Row 3 holds a decimal comma without quotes: one cell more than the header.
+    text = (
+        _csv(
+            [["IMP1", "Kohvik", "Pikk 1", "Tallinn", "59.43", "24.75", codes["t1"], "", "12.5"]],
+            header,
+        ).decode()
+        + f"IMP2,Pood,Pikk 2,Tallinn,59.44,24.76,{codes['t1']},,12,5\r\n"
+    )
+    # Trailing empty cells (some spreadsheets write them) are fine.
+    text += f"IMP3,Turg,Pikk 3,Tallinn,59.45,24.77,{codes['t1']},,7,,\r\n"
+    admin = w.headers["admin"]
+    r = await client.post(
+        "/api/customers/import?dry_run=true", content=text.encode(), headers=admin
+    )
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(3, None)]
+    assert "10 cells but the header has 9" in report["errors"][0]["message"]
+    assert report["created"] == 2 and report["skipped"] == 1
+    r = await client.post(
+        "/api/customers/import?dry_run=false&apply=valid", content=text.encode(), headers=admin
+    )
+    assert r.status_code == 200, r.text
+    made = await Customer.select(Customer.code, Customer.credit_limit).where(
+        Customer.code.is_in(["IMP1", "IMP2", "IMP3"])
+    )
+    assert sorted((m["code"], Decimal(str(m["credit_limit"]))) for m in made) == [
+        ("IMP1", Decimal("12.5")),
+        ("IMP3", Decimal("7")),
+    ]
