@@ -185,6 +185,11 @@ async def publish_drafts(principal: Principal, scope: DraftScope) -> TeamPlanRea
         await repo.lock_reps(team)
         known = PlannedVisits.of(await repo.planned_visits_between(team, lo, hi))
         for d in drafts:
+            if not d.stops and await repo.get_live_route_id_by_rep_and_day(d.rep_id, d.day) is None:
+                # An empty day (a weekend, a rep with nothing due) makes no empty route on the
+                # phone; an empty draft does clear a route published there before.
+                await repo.delete_route(d.id)
+                continue
             stops, made = await visits_for_stops(principal, d.rep_id, d.stops, known)
             created += made
             stats = {k: v for k, v in d.stats.items() if k not in ("left_out", "needs_solve")}

@@ -186,6 +186,11 @@ def test_manager_plans_moves_locks_resolves_publishes_and_the_rep_sees_it(
     )
     assert locked in _stops_of(page, aino["id"], first)
     assert "re-solve" in page.locator("#tp-draft").inner_text()  # times are stale until then
+    # Publishing now would send the old times: it asks first, and Cancel sends nothing.
+    page.click("#tp-publish")
+    page.wait_for_selector("#tp-stale:not([hidden])")
+    page.click("#tp-stale button:has-text('Cancel')")
+    page.wait_for_selector("#tp-stale", state="hidden")
     page.click(f"button[data-lock='{locked}']")
     page.wait_for_selector(f"button[data-lock='{locked}'][aria-pressed='true']")
     page.click(f"[data-day='{target_day}']")
@@ -212,7 +217,13 @@ def test_manager_plans_moves_locks_resolves_publishes_and_the_rep_sees_it(
 
     page.click("#tp-publish")
     page.wait_for_selector("#tp-status.ok:has-text('published')", timeout=30000)
-    page.wait_for_selector("#tp-empty")
+    # The screen keeps what the reps now have, read only.
+    page.wait_for_selector("#tp-live")
+    page.click(f"[data-day='{target_day}']")
+    page.wait_for_selector(f"[data-rep-day='{boris['id']}|{target_day}'] [data-stop='{moved}']")
+    assert page.locator("select[data-move]").count() == 0
+    assert page.locator("#tp-publish").is_disabled()
+    page.screenshot(path=str(SHOTS / "console-team-plan-published.png"))
 
     # Boris's phone syncs and shows the published day with the moved stop.
     phone = tall_phone().new_page()  # 390×844

@@ -51,10 +51,18 @@ export async function teamPlanScreen(ctx) {
   const body = h('div', { class: 'tp-body' });
   const say = (text, cls = 'muted') => { status.className = cls; status.textContent = text; };
 
+  /** With no draft, what the reps have: the published routes of these days (read only). */
+  async function published(ds) {
+    const mine = new Set(reps().map((r) => r.id));
+    const live = await ctx.api.request('GET', '/api/routes', { query: { from: ds[0], to: ds[ds.length - 1] } });
+    return { routes: live.filter((r) => mine.has(r.rep_id) && r.stops.length), unassigned: [], published: true };
+  }
+
   async function load() {
     const ds = days();
     try {
       state.plan = await ctx.api.request('GET', '/api/routes/drafts', { query: { from: ds[0], to: ds[ds.length - 1], region_id: state.region } });
+      if (!state.plan.routes.length) state.plan = await published(ds);
     } catch (e) {
       state.plan = { routes: [], unassigned: [] };
       say(e.detail || e.message || String(e), 'error');
@@ -69,9 +77,9 @@ export async function teamPlanScreen(ctx) {
     say(t('tp_working'));
     try {
       const res = await fn();
-      if (res && res.routes) state.plan = res.published ? { routes: [], unassigned: [] } : res;
-      say(done(res), 'ok');
-      if (res && res.published) { state.busy = false; await load(); say(done(res), 'ok'); return; }
+      if (res && res.routes) state.plan = res.published ? { routes: res.routes, unassigned: [], published: true } : res;
+      const said = done(res);
+      if (typeof said === 'object') say(said.text, said.cls); else say(said, 'ok');
     } catch (e) {
       say(e.name === 'NetworkError' || !navigator.onLine ? t('needs_network') : (e.detail || e.message || String(e)), 'error');
     }
@@ -85,9 +93,27 @@ export async function teamPlanScreen(ctx) {
   const resolve = () => act(
     () => ctx.api.request('POST', '/api/routes/drafts/resolve', { body: scope() }),
     (res) => t('tp_planned', { n: res.routes.reduce((n, r) => n + r.stops.length, 0), u: res.unassigned.length }));
-  const publish = () => act(
+  const publishNow = () => act(
     () => ctx.api.request('POST', '/api/routes/drafts/publish', { body: scope() }),
     (res) => t('tp_published', { n: res.published }));
+  // Stops moved by hand keep their old times until re-solved: the reps would get wrong ETAs.
+  const stale = h('div', { class: 'confirm', id: 'tp-stale', role: 'alertdialog', hidden: true },
+    h('p', {}, t('tp_stale_publish')),
+    h('div', { class: 'actions' },
+      h('button', { class: 'btn primary', type: 'button', id: 'tp-solve-publish', onclick: () => { stale.hidden = true; act(async () => {
+        await ctx.api.request('POST', '/api/routes/drafts/resolve', { body: scope() });
+        return ctx.api.request('POST', '/api/routes/drafts/publish', { body: scope() });
+      }, (res) => t('tp_published', { n: res.published })); } }, t('tp_solve_publish')),
+      h('button', { class: 'btn', type: 'button', id: 'tp-publish-anyway', onclick: () => { stale.hidden = true; publishNow(); } }, t('tp_publish_anyway')),
+      h('button', { class: 'btn', type: 'button', onclick: () => { stale.hidden = true; } }, t('cancel'))));
+  const publish = () => {
+    if ((state.plan.routes || []).some((r) => r.stats?.needs_solve)) {
+      for (const b of stale.querySelectorAll('button')) b.disabled = false; // an earlier act disabled them
+      stale.hidden = false;
+      return;
+    }
+    publishNow();
+  };
   const lock = (route, stop) => act(async () => {
     const read = await ctx.api.request('POST', `/api/routes/drafts/${route.id}/lock`, { body: { customer_id: stop.customer_id, locked: !stop.locked } });
     return { ...state.plan, routes: state.plan.routes.map((r) => (r.id === read.id ? read : r)) };
@@ -97,9 +123,15 @@ export async function teamPlanScreen(ctx) {
     await ctx.api.request('POST', `/api/routes/drafts/${route.id}/move`, { body: { customer_id: stop.customer_id, to_rep_id: repId, to_day: day } });
     const ds = days();
     return ctx.api.request('GET', '/api/routes/drafts', { query: { from: ds[0], to: ds[ds.length - 1], region_id: state.region } });
-  }, () => t('tp_needs_solve'));
+  }, () => ({ text: t('tp_needs_solve'), cls: 'warn' }));
 
   function stopRow(route, stop, k) {
+    if (state.plan.published) { // what the reps have: no lock or move here
+      return h('li', { class: 'tp-stop', 'data-stop': stop.customer_id },
+        h('span', { class: 'tp-n', style: `background:${colourOf(route.rep_id)}` }, String(k + 1)),
+        h('span', { class: 'tp-eta' }, fmtTime(stop.planned_arrival)),
+        h('span', { class: 'grow' }, stop.name));
+    }
     const targets = reps().flatMap((r) => days().map((d) => [`${r.id}|${d}`, `${r.name} · ${dayName(d)}`]))
       .filter(([v]) => v !== `${route.rep_id}|${route.day}`);
     const to = select('move_to', targets, '', { 'data-move': stop.customer_id, 'aria-label': t('tp_move_to') });
@@ -148,14 +180,16 @@ export async function teamPlanScreen(ctx) {
     const leftOut = h('div', { class: 'panel', id: 'tp-left-out' }, h('h2', {}, `${t('tp_left_out')} · ${left.length}`),
       left.length ? h('ul', {}, left.map((u) => h('li', { 'data-left-out': u.customer_id, 'data-reason': u.reason }, h('strong', {}, u.name), ' — ', reasonText(t, u))))
         : h('p', { class: 'muted' }, routes.length ? t('tp_none_left') : ''));
+    const live = Boolean(state.plan.published);
     body.replaceChildren(
-      routes.length ? h('p', { class: 'tp-draft', id: 'tp-draft' }, t('tp_draft'), anyStale ? h('strong', {}, ` ${t('tp_needs_solve')}`) : null)
-        : h('p', { class: 'muted', id: 'tp-empty' }, t('tp_no_draft')),
+      live && routes.length ? h('p', { class: 'tp-live', id: 'tp-live' }, t('tp_live'))
+        : routes.length ? h('p', { class: 'tp-draft', id: 'tp-draft' }, t('tp_draft'), anyStale ? h('strong', { class: 'warn' }, ` ${t('tp_needs_solve')}`) : null)
+          : h('p', { class: 'muted', id: 'tp-empty' }, t('tp_no_draft')),
       tabs,
       h('div', { class: 'tp-grid' }, box, h('div', { class: 'tp-side' }, lists, leftOut)));
     for (const b of screen.querySelectorAll('.tp-actions button')) b.disabled = state.busy;
-    screen.querySelector('#tp-resolve').disabled = state.busy || !routes.length;
-    screen.querySelector('#tp-publish').disabled = state.busy || !routes.length;
+    screen.querySelector('#tp-resolve').disabled = state.busy || !routes.length || live;
+    screen.querySelector('#tp-publish').disabled = state.busy || !routes.length || live;
   }
 
   const choice = select('week', [['today', t('tp_today')], ['this', t('tp_this_week')], ['next', t('tp_next_week')]], state.choice, { id: 'tp-week', 'aria-label': t('tp_period') });
@@ -169,7 +203,7 @@ export async function teamPlanScreen(ctx) {
       h('button', { class: 'btn primary', type: 'button', id: 'tp-plan', onclick: plan }, t('tp_plan')),
       h('button', { class: 'btn', type: 'button', id: 'tp-resolve', onclick: resolve }, t('tp_resolve')),
       h('button', { class: 'btn', type: 'button', id: 'tp-publish', onclick: publish }, t('tp_publish'))),
-    status, body);
+    status, stale, body);
   await load();
   return screen;
 }
