@@ -72,12 +72,26 @@ export function findProducts(products, searchText, q) {
 
 /** Subtotal, the document discount when there is one, tax and total. */
 export function totalsBox(p, currency) {
-  const row = (k, v, attr) => [h('dt', {}, t(k)), h('dd', { [attr]: v }, fmtMoney(v, currency))];
+  const row = (k, v, attr, label = t(k)) => [h('dt', {}, label), h('dd', { [attr]: v }, fmtMoney(v, currency))];
+  const pct = Number(p.document_discount_pct) ? ` (${fmtNumber(p.document_discount_pct)}\u00a0%)` : '';
   return h('dl', { class: 'totals', id: 'totals' },
     row('subtotal', p.subtotal, 'data-subtotal'),
-    Number(p.document_discount_amount) ? row('discount_amount', `-${p.document_discount_amount}`, 'data-doc-discount') : null,
+    Number(p.document_discount_amount) ? row('discount_amount', `-${p.document_discount_amount}`, 'data-doc-discount', `${t('discount_amount')}${pct}`) : null,
     row('tax', p.tax_total, 'data-tax'),
     h('dt', {}, h('strong', {}, t('total'))), h('dd', { 'data-total': p.total }, h('strong', {}, fmtMoney(p.total, currency))));
+}
+
+/**
+ * A saved order's or quote's totals, the way the editor showed them: lines are net, so the
+ * subtotal is their sum; the document discount (stored only inside `discount_total`, with the
+ * lines' own) is what lies between subtotal plus tax and the total.
+ */
+export function savedTotals(doc, currency) {
+  const cents = Math.round((Number(doc.subtotal) + Number(doc.tax_total) - Number(doc.total)) * 100);
+  return totalsBox({
+    subtotal: doc.subtotal, tax_total: doc.tax_total, total: doc.total,
+    document_discount_pct: doc.document_discount_pct, document_discount_amount: cents > 0 ? (cents / 100).toFixed(2) : 0,
+  }, currency);
 }
 
 /**

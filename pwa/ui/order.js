@@ -9,7 +9,7 @@ import { draftKeeper } from './drafts.js';
 import { orderStatus } from './order-status.js';
 import { rejectionText } from '../lib/i18n-rep.js';
 import { orderBadge, unsentIds } from './order-list.js';
-import { lineEditor, priceListFor, totalsBox } from './line-editor.js';
+import { lineEditor, priceListFor, savedTotals } from './line-editor.js';
 
 export { above } from '../lib/pricing.js';
 
@@ -54,8 +54,8 @@ function savedOrder(ctx, c, o, unsent) {
     h('div', { class: 'list' }, (o.lines || []).map((l) => h('div', { class: 'item' },
       h('span', { class: 'grow' }, h('strong', {}, l.name || l.sku || l.product_id),
         h('small', {}, `${fmtNumber(l.quantity)} × ${fmtMoney(l.unit_price, o.currency)}${Number(l.discount_pct) ? ` −${fmtNumber(l.discount_pct)}%` : ''}`)),
-      h('span', {}, fmtMoney(l.total, o.currency))))),
-    totalsBox({ subtotal: o.subtotal, tax_total: o.tax_total, total: o.total }, o.currency || 'EUR'),
+      h('span', {}, fmtMoney(l.net, o.currency))))),
+    savedTotals(o, o.currency || 'EUR'),
     authorActions(ctx, c, o, unsent),
     o.lines?.length ? h('button', { class: 'btn big', id: 'order-again', onclick: () => orderAgain(ctx, c, o) }, t('repeat_order')) : null,
     o.lines?.length ? h('p', { class: 'muted small' }, t('repeat_prices_note')) : null);
@@ -85,7 +85,7 @@ export async function orderScreen(ctx, customerId, orderId, editId = null) {
   const lines = draft.lines || [];
   let notesValue = draft.notes || '';
   const persist = () => drafts.save({ lines, notes: notesValue });
-  const editor = lineEditor({ products, prices, currency, lines, limit, price: priceOrder, amount: 'total', listId: 'order-lines', changed: persist });
+  const editor = lineEditor({ products, prices, currency, lines, limit, price: priceOrder, amount: 'net', listId: 'order-lines', changed: persist });
   const msg = h('p', { class: 'error', role: 'alert' });
   const notes = h('textarea', { name: 'order-notes', rows: 2, oninput: (e) => { notesValue = e.target.value; persist(); } }, notesValue);
 

@@ -7,6 +7,7 @@ import { approvalBadge, statusBadge } from './badge.js';
 import { quoteStatus } from './quotes.js';
 import { makePdf, pdfActions } from './quote-pdf.js';
 import { warmPdfEngine } from '../lib/quote-kit.js';
+import { savedTotals } from './line-editor.js';
 
 /** The device-vs-server PDF check as the rep reads it. */
 export function matchLine(q) {
@@ -24,11 +25,8 @@ export function quoteBody(q) {
       h('span', { class: 'grow' }, h('strong', {}, l.name || l.sku || ''),
         h('small', {}, `${fmtNumber(l.quantity)} × ${fmtMoney(l.unit_price, cur)}${Number(l.discount_pct) ? ` −${fmtNumber(l.discount_pct)}%` : ''}`)),
       h('span', {}, fmtMoney(l.net, cur))))),
-    h('dl', { class: 'totals' },
-      h('dt', {}, t('subtotal')), h('dd', {}, fmtMoney(q.subtotal, cur)),
-      Number(q.discount_total) ? [h('dt', {}, t('discount_amount')), h('dd', {}, fmtMoney(`-${q.discount_total}`, cur))] : null,
-      h('dt', {}, t('tax')), h('dd', {}, fmtMoney(q.tax_total, cur)),
-      h('dt', {}, h('strong', {}, t('total'))), h('dd', { 'data-total': q.total }, h('strong', {}, fmtMoney(q.total, cur)))),
+    savedTotals(q, cur),
+    q.notes ? h('p', { class: 'note', id: 'quote-notes' }, q.notes) : null,
     q.terms ? h('p', { class: 'note' }, h('strong', {}, `${t('terms')}: `), q.terms) : null,
   ];
 }
