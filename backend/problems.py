@@ -65,6 +65,41 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
 _NAMED = re.compile(r"(?P<kind>missing required|unknown) field `(?P<name>[^`]+)`")
 
 
+# What msgspec says, as a person filling in a form needs it (English; backend/texts.py has
+# the other languages). Anything else is passed on as msgspec wrote it.
+_PLAIN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (r"^Object missing required field `[^`]+`", "is required"),
+        (r"^Object contains unknown field `[^`]+`", "is not a field this request takes"),
+        (r"^Expected `str` of length >= 1\b", "must not be empty"),
+        (r"^Expected `str` of length >= (\d+)", "must have at least {n} characters"),
+        (r"^Expected `str` of length <= (\d+)", "must have at most {n} characters"),
+        (r"^Expected `(?:array|object)` of length <= (\d+)", "may hold at most {n} items"),
+        (r"^Expected `(?:array|object)` of length >= (\d+)", "needs at least {n} items"),
+        (r"^Invalid decimal string", "is not a number"),
+        (r"^Expected `int`, got `", "must be a whole number"),
+        (r"^Expected `(?:int|float|decimal)` >= (\S+)", "must be at least {n}"),
+        (r"^Expected `(?:int|float|decimal)` <= (\S+)", "must be at most {n}"),
+        (r"^Expected `(?:int|float|decimal)` > (\S+)", "must be more than {n}"),
+        (r"^Expected `(?:decimal|float)`, got `", "is not a number"),
+        (r"^Invalid enum value ", "is not one of the allowed values"),
+        (r"^Invalid RFC3339 encoded datetime", "is not a date and time"),
+        (r"^Invalid RFC3339 encoded date", "is not a date"),
+        (r"^Invalid UUID", "is not a valid id"),
+        (r"^Expected `str` matching regex ", "is not in the expected form"),
+    )
+)
+
+
+def plain_message(message: str) -> str:
+    for pattern, text in _PLAIN:
+        found = pattern.search(message)
+        if found:
+            return text.format(n=found.group(1)) if found.groups() else text
+    return message
+
+
 def body_field_error(path: str, message: str) -> FieldError:
     """The field a body decoding error is about, as a path like `lines[0].qty`.
 
@@ -78,7 +113,7 @@ def body_field_error(path: str, message: str) -> FieldError:
     if named:
         path = f"{path}.{named['name']}" if path else named["name"]
         code = "missing" if named["kind"] == "missing required" else "unknown"
-    return FieldError(path or "body", message, code)
+    return FieldError(path or "body", plain_message(message), code)
 
 
 def _field_errors(extra: Any) -> list[FieldError]:
@@ -91,7 +126,7 @@ def _field_errors(extra: Any) -> list[FieldError]:
                     errors.append(body_field_error(str(item.get("key", "")), message))
                     continue
                 key = str(item.get("key") or item.get("source") or "body")
-                errors.append(FieldError(key, message))
+                errors.append(FieldError(key, plain_message(message)))
     return errors
 
 
@@ -106,6 +141,9 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
                 "bad-request", f"The body is not valid JSON: {detail}", instance=request.url.path
             )
             return _response(400, body)
+        # Litestar says "Validation failed for POST /api/products": the fields say what.
+        if not detail or detail.startswith("Validation failed for "):
+            detail = "Some values are not valid: see each field." if errors else ""
         _, body = problem_body(
             "validation-failed",
             detail or "The request is not valid.",

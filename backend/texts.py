@@ -426,6 +426,60 @@ TEMPLATES: list[tuple[str, tuple[str, str, str]]] = [
         ),
     ),
     ("must not be blank", ("не может быть пустым", "не може бути порожнім", "ei tohi olla tühi")),
+    # Request fields msgspec refused (backend/problems.py plain_message).
+    (
+        "Some values are not valid: see each field.",
+        (
+            "Некоторые значения неверны: см. поля.",
+            "Деякі значення неправильні: див. поля.",
+            "Mõned väärtused ei sobi: vaata välju.",
+        ),
+    ),
+    ("is required", ("обязательно", "обов’язкове", "on kohustuslik")),
+    (
+        "is not a field this request takes",
+        ("такого поля здесь нет", "такого поля тут немає", "sellist välja siin pole"),
+    ),
+    ("must not be empty", ("не может быть пустым", "не може бути порожнім", "ei tohi olla tühi")),
+    (
+        "must have at least {n} characters",
+        ("не короче {n} символов", "не коротше {n} символів", "vähemalt {n} märki"),
+    ),
+    (
+        "must have at most {n} characters",
+        ("не длиннее {n} символов", "не довше {n} символів", "kuni {n} märki"),
+    ),
+    (
+        "may hold at most {n} items",
+        ("не больше {n} элементов", "не більше {n} елементів", "kuni {n} kirjet"),
+    ),
+    (
+        "needs at least {n} items",
+        (
+            "нужно не меньше {n} элементов",
+            "потрібно щонайменше {n} елементів",
+            "vähemalt {n} kirjet",
+        ),
+    ),
+    ("is not a number", ("не число", "не число", "pole arv")),
+    (
+        "must be a whole number",
+        ("должно быть целым числом", "має бути цілим числом", "peab olema täisarv"),
+    ),
+    ("must be at least {n}", ("не меньше {n}", "не менше {n}", "vähemalt {n}")),
+    ("must be at most {n}", ("не больше {n}", "не більше {n}", "kuni {n}")),
+    ("must be more than {n}", ("больше {n}", "більше {n}", "suurem kui {n}")),
+    (
+        "is not one of the allowed values",
+        ("недопустимое значение", "недопустиме значення", "pole lubatud väärtus"),
+    ),
+    ("is not a date and time", ("не дата и время", "не дата й час", "pole kuupäev ja kellaaeg")),
+    ("is not a date", ("не дата", "не дата", "pole kuupäev")),
+    (
+        "is not a valid id",
+        ("неверный идентификатор", "неправильний ідентифікатор", "vigane tunnus"),
+    ),
+    ("is not in the expected form", ("неверный формат", "неправильний формат", "vale kujuga")),
 ]
 
 # Problem titles by slug (errors.PROBLEM_TYPES holds the English ones).
