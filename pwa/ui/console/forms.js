@@ -9,8 +9,23 @@ export function field(label, input, cls = null) {
   return h('label', { class: cls }, label, input);
 }
 
+/**
+ * A number as typed in the office's languages, as the API reads it: "1,25" and "1 249,50"
+ * (a decimal comma, spaces between thousands) become "1.25" and "1249.50"; "1.249,50" too.
+ * Anything else is left for the server to judge.
+ */
+export function decimalText(text) {
+  let s = String(text ?? '').trim().replace(/[\s\u00a0\u202f]/g, '');
+  if (s.includes(',') && s.includes('.')) s = s.lastIndexOf(',') > s.lastIndexOf('.') ? s.replace(/\./g, '').replace(',', '.') : s.replace(/,/g, '');
+  else if ((s.match(/,/g) || []).length === 1) s = s.replace(',', '.');
+  return /^[-+]?\d*\.?\d+$/.test(s) ? s : String(text ?? '').trim();
+}
+
 export function input(name, value = '', props = {}) {
-  return h('input', { name, value: value ?? '', ...props });
+  const el = h('input', { name, value: value ?? '', ...props });
+  // Decimal fields take a comma: shown back as the dot the server reads once typed.
+  if (props.inputmode === 'decimal') el.addEventListener('change', () => { el.value = decimalText(el.value); });
+  return el;
 }
 
 export function select(name, options, value = '', props = {}) {
@@ -52,7 +67,8 @@ export function values(form, nullable = []) {
   for (const el of form.elements) {
     if (!el.name || el.disabled) continue;
     if (el.type === 'checkbox') { if (!el.dataset.multi) out[el.name] = el.checked; continue; }
-    out[el.name] = el.value.trim() === '' && nullable.includes(el.name) ? null : el.value.trim();
+    const text = el.inputMode === 'decimal' ? decimalText(el.value) : el.value.trim();
+    out[el.name] = text === '' && nullable.includes(el.name) ? null : text;
   }
   for (const el of form.querySelectorAll('input[type=checkbox][data-multi]')) {
     out[el.name] = out[el.name] || [];

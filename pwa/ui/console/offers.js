@@ -4,7 +4,7 @@
 
 import { h, fill } from '../dom.js';
 import { t, addTexts, fmtDateTime, fmtNumber, getLocale } from '../../lib/i18n.js';
-import { field, input, select, table, showErrors, clearErrors, title, bearer } from './forms.js';
+import { field, input, select, table, showErrors, clearErrors, title, bearer, decimalText } from './forms.js';
 
 addTexts({
   o_offers: ['Offer campaigns', 'Рекламные кампании', 'Рекламні кампанії', 'Pakkumiskampaaniad'],
@@ -176,7 +176,7 @@ function composer(ctx, refs, onDone) {
   function drawPreview() {
     const def = defaultLang.value;
     const w = words[previewLang.value]?.title ? words[previewLang.value] : words[def];
-    const extra = price.value.trim() ? `${Number(price.value).toFixed(2)} EUR` : (discount.value.trim() ? `-${discount.value.trim()}%` : '');
+    const extra = price.value.trim() ? `${Number(decimalText(price.value)).toFixed(2)} EUR` : (discount.value.trim() ? `-${discount.value.trim()}%` : '');
     const body = w.text && extra ? `${w.text} (${extra})` : (w.text || extra);
     fill(preview,
       h('div', { class: 'push-head' }, h('img', { src: '/icons/icon-192.png', alt: '', width: 20, height: 20 }), h('span', {}, t('app')), h('span', { class: 'muted' }, t('o_now'))),
@@ -199,7 +199,7 @@ function composer(ctx, refs, onDone) {
     }
     const body = {
       title: words[def].title.trim(), text: words[def].text.trim(), language: def, texts,
-      price: price.value.trim() || null, discount_pct: discount.value.trim() || null,
+      price: decimalText(price.value) || null, discount_pct: decimalText(discount.value) || null,
       image_url: imageUrl, target: target(),
     };
     try {

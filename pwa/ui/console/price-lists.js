@@ -3,7 +3,7 @@
 
 import { h } from '../dom.js';
 import { t, fmtMoney } from '../../lib/i18n.js';
-import { field, input, select, table, showErrors, clearErrors, values, title, byName } from './forms.js';
+import { field, input, select, table, showErrors, clearErrors, values, title, byName, decimalText } from './forms.js';
 
 const NULLABLE = ['valid_from', 'valid_to'];
 
@@ -59,7 +59,7 @@ export async function priceListScreen(ctx, id) {
       const minq = input('min_quantity', it.min_quantity, { inputmode: 'decimal', size: 6 });
       const row = h('tr', { 'data-item': it.sku },
         h('td', {}, it.sku), h('td', {}, it.name), h('td', {}, price), h('td', {}, minq),
-        h('td', {}, h('button', { class: 'btn small', type: 'button', onclick: () => putItem(it.product_id, price.value, minq.value, row) }, t('save')), ' ',
+        h('td', {}, h('button', { class: 'btn small', type: 'button', onclick: () => putItem(it.product_id, decimalText(price.value), decimalText(minq.value), row) }, t('save')), ' ',
           h('button', { class: 'btn small', type: 'button', 'data-remove': it.sku, onclick: async () => {
             await ctx.api.request('DELETE', `/api/price-lists/${id}/items/${it.product_id}`); reload();
           } }, t('c_remove'))));
@@ -84,7 +84,7 @@ export async function priceListScreen(ctx, id) {
     if (page.items.length === 1) pick.value = page.items[0].id;
   });
   const add = h('div', { class: 'toolbar' }, field(t('search_products'), q), field(t('c_products'), pick), field(t('c_price'), newPrice),
-    h('button', { class: 'btn primary', type: 'button', id: 'item-add', onclick: () => pick.value && putItem(pick.value, newPrice.value, '1') }, t('c_set_price')));
+    h('button', { class: 'btn primary', type: 'button', id: 'item-add', onclick: () => pick.value && putItem(pick.value, decimalText(newPrice.value), '1') }, t('c_set_price')));
   return h('section', { class: 'screen', id: 'price-list' },
     title(`${pl.code} · ${pl.name}`, h('a', { class: 'btn', href: '#/office/price-lists' }, t('c_back'))),
     headerForm(ctx, pl, () => null),

@@ -1,6 +1,6 @@
 // Texts of the plan-vs-actual and device-health screens (issue 17), added to the i18n table.
 
-import { addTexts } from '../../lib/i18n.js';
+import { addTexts, addPlurals } from '../../lib/i18n.js';
 
 addTexts({
   r_reports: ['Plan vs actual', 'План и факт', 'План і факт', 'Plaan ja tegelikkus'],
@@ -44,7 +44,16 @@ addTexts({
   r_never: ['never', 'никогда', 'ніколи', 'mitte kunagi'],
   r_nothing_sent: ['nothing to send yet', 'пока нечего отправлять', 'поки нічого надсилати', 'veel pole midagi saata'],
   r_stale_only: ['Only silent devices', 'Только молчащие', 'Лише мовчазні', 'Ainult vaiksed seadmed'],
-  r_devices_count: ['{n} devices, {s} silent for over a day', 'Устройств: {n}, молчат больше суток: {s}', 'Пристроїв: {n}, мовчать понад добу: {s}', '{n} seadet, üle päeva vaikne: {s}'],
   r_no_devices: ['No device has synced yet.', 'Ни одно устройство ещё не синхронизировалось.', 'Жоден пристрій ще не синхронізувався.', 'Ükski seade pole veel sünkroonitud.'],
   r_sort_hint: ['Click a column heading to sort.', 'Нажмите заголовок столбца для сортировки.', 'Натисніть заголовок стовпця для сортування.', 'Sortimiseks klõpsake veeru pealkirjal.'],
+});
+
+// "1 seadet" was wrong: the count of devices takes its plural form.
+addPlurals({
+  r_devices_count: {
+    en: { one: '{n} device, {s} silent for over a day', other: '{n} devices, {s} silent for over a day' },
+    ru: { one: 'Устройств: {n}, молчат больше суток: {s}', other: 'Устройств: {n}, молчат больше суток: {s}' },
+    uk: { one: 'Пристроїв: {n}, мовчать понад добу: {s}', other: 'Пристроїв: {n}, мовчать понад добу: {s}' },
+    et: { one: '{n} seade, üle päeva vaikne: {s}', other: '{n} seadet, üle päeva vaikne: {s}' },
+  },
 });

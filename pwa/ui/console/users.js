@@ -94,7 +94,7 @@ export async function userScreen(ctx, id) {
     field(t('phone'), input('phone', u.phone)),
     field(t('language'), select('locale', Object.entries(LOCALES), u.locale)),
     field(t('s_time_zone'), input('time_zone', u.time_zone)),
-    terrBox, isNew ? null : routeBlock(u),
+    ...(isNew ? [terrBox] : [terrBox, routeBlock(u)]), // append() would print a null
     h('div', { class: 'wide row' }, h('button', { class: 'btn primary', type: 'submit' }, isNew ? t('c_create') : t('save')),
       h('span', { class: 'ok', id: 'saved', role: 'status' })));
   if (u.customer_id) customer.append(h('option', { value: u.customer_id, selected: true }, u.customer_id));
@@ -107,6 +107,7 @@ export async function userScreen(ctx, id) {
     if (v.role !== 'distributor') v.distributor_id = null;
     if (v.role !== 'customer') v.customer_id = null;
     routeValues(v);
+    form.querySelector('#saved').textContent = ''; // never an earlier save's "Saved" next to a refusal
     try {
       if (isNew) {
         const made = await ctx.api.request('POST', '/api/users', { body: v });
@@ -135,9 +136,9 @@ function accessPanel(ctx, u) {
     try {
       const c = await ctx.api.request('POST', `/api/users/${u.id}/credentials`, { body: { kind } });
       const secret = c.link ? new URL(c.link, location.origin).href : c.temporary_password;
-      out.append(h('p', {}, t('c_give_once')), h('p', { class: 'secret', 'data-kind': c.kind }, secret),
+      out.append(...[h('p', {}, t('c_give_once')), h('p', { class: 'secret', 'data-kind': c.kind }, secret),
         c.expires_at ? h('p', { class: 'muted' }, t('c_valid_until', { t: new Date(c.expires_at).toLocaleString() })) : null,
-        c.temporary_password ? h('p', { class: 'muted', id: 'temp-explain' }, t('c_temp_explain')) : null);
+        c.temporary_password ? h('p', { class: 'muted', id: 'temp-explain' }, t('c_temp_explain')) : null].filter(Boolean));
     } catch (e) { out.append(h('p', { class: 'error' }, e.detail || e.message)); }
   };
   const toggle = async () => {
