@@ -75,6 +75,7 @@ async function main() {
   let toast = ''; // a confirmation: stays through background redraws until the next screen
   let toastFresh = false;
   let toastAt = null; // the screen the confirmation was first shown on
+  let toastUntilSent = false;
   let shownHash = null; // the screen on display: redrawing it keeps focus, a new one moves it
   let shownTab = null;
 
@@ -83,7 +84,9 @@ async function main() {
     me: () => user,
     go: (hash) => { if (location.hash === hash) render(); else location.hash = hash; },
     rerender: () => render(),
-    notify: (text) => { toast = text; toastFresh = true; },
+    /** A confirmation; `untilSent`: it is about changes waiting for a connection, so it goes
+     * away once a sync has sent everything (it would say "waiting" about what was sent). */
+    notify: (text, { untilSent = false } = {}) => { toast = text; toastFresh = true; toastUntilSent = untilSent; },
     async customers() {
       if (!cache) {
         const rows = await store.all('customers');
@@ -192,6 +195,9 @@ async function main() {
     location.hash = homeOf(user.role);
     sync.attach(window);
     ctx.photos.attach(window);
+    if (user.role === 'customer') { // whether this account asked for offers, as the server has it
+      api.request('GET', '/api/me').then((m) => store.setMeta('offers_opt_in', m.offers_opt_in)).catch(() => null);
+    }
     render();
   }
 
@@ -212,6 +218,12 @@ async function main() {
       // After a good sync, keep what an offline quote PDF needs (lib/quote-kit.js).
       if (kind === 'status' && sync.status.state === 'ok' && user) {
         import('./lib/quote-kit.js').then((m) => m.keepQuoteKit(ctx)).catch(() => null);
+        if (toast && toastUntilSent) {
+          outbox.pending().then((left) => {
+            if (left.length || !toastUntilSent) return;
+            toast = ''; toastUntilSent = false; drawChrome(shownTab);
+          });
+        }
       }
     },
   });

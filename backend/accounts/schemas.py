@@ -100,6 +100,8 @@ class MeRead(UserRead, kw_only=True):
     reminders: dict[str, bool]
     reminder_lead_minutes: int | None
     must_change_password: bool = False
+    # A customer account that asked for offers (POST /api/offers/opt-in); false otherwise.
+    offers_opt_in: bool = False
 
 
 class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

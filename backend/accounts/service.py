@@ -474,6 +474,7 @@ async def get_me(principal: Principal) -> MeRead:
         reminders={k: bool(v) for k, v in (prefs.get("reminders") or {}).items()},
         reminder_lead_minutes=lead if isinstance(lead, int) else None,
         must_change_password=prefs.get(credentials.MUST_CHANGE) is True,
+        offers_opt_in=prefs.get("offers_opt_in") is True,
     )
 
 

@@ -25,7 +25,7 @@ export const PARTNER_TEXTS = {
     'У вашого дистриб’ютора ще немає прайс-листа: офіс має його призначити, перш ніж ви зможете приймати замовлення.',
     'Teie edasimüüjal pole veel hinnakirja: kontor peab selle enne tellimuste võtmist siduma.',
   ],
-  discount_up_to: ['discounts up to {n} %', 'скидки до {n} %', 'знижки до {n} %', 'allahindlus kuni {n} %'],
+  discount_up_to: ['discounts up to {n}\u00a0%', 'скидки до {n}\u00a0%', 'знижки до {n}\u00a0%', 'allahindlus kuni {n}\u00a0%'],
   discount_over_limit: ['Discounts above {n} % are not allowed with this price list: lower the marked lines.', 'Скидки больше {n} % по этому прайс-листу не разрешены: уменьшите отмеченные строки.', 'Знижки понад {n} % за цим прайс-листом не дозволені: зменшіть позначені рядки.', 'Selle hinnakirjaga pole üle {n} % allahindlust lubatud: vähendage märgitud ridu.'],
   order_history: ['Orders', 'Заказы', 'Замовлення', 'Tellimused'],
   // Customer home.
@@ -50,6 +50,8 @@ export const PARTNER_TEXTS = {
   your_rep: ['your sales rep', 'вашему торговому представителю', 'вашому торговому представнику', 'teie müügiesindaja'],
   reorder_sent: ['Request sent: {who} will confirm the order', 'Запрос отправлен {who}: заказ оформят после подтверждения', 'Запит надіслано {who}: замовлення оформлять після підтвердження', 'Päring saadetud: {who} kinnitab tellimuse'],
   reorder_saved_offline: ['Saved on this phone: the request goes to {who} as soon as you are online', 'Сохранено на телефоне: запрос уйдёт {who}, как только появится сеть', 'Збережено на телефоні: запит піде {who}, щойно з’явиться мережа', 'Telefoni salvestatud: päring saadetakse kohe, kui võrk on olemas'],
+  reorder_asked_recently: ['You asked for this order again on {when}. Ask once more?', 'Вы уже просили повторить этот заказ {when}. Попросить ещё раз?', 'Ви вже просили повторити це замовлення {when}. Попросити ще раз?', 'Küsisite seda tellimust uuesti {when}. Küsida veel kord?'],
+  reorder_ask_again: ['Ask again', 'Попросить ещё раз', 'Попросити ще раз', 'Küsi uuesti'],
   reorder_requests: ['Your requests', 'Ваши запросы', 'Ваші запити', 'Teie päringud'],
   reorder_state_pending: ['saved on this phone, waits for a connection', 'сохранён на телефоне, ждёт сети', 'збережено на телефоні, чекає на мережу', 'telefoni salvestatud, ootab võrku'],
   reorder_state_synced: ['sent to {who}', 'отправлен {who}', 'надіслано {who}', 'saadetud'],

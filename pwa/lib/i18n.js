@@ -62,6 +62,8 @@ const T = {
   locating: ['Getting your position…', 'Определяем местоположение…', 'Визначаємо місцезнаходження…', 'Asukoha määramine…'],
   verified: ['Verified', 'Подтверждено', 'Підтверджено', 'Kinnitatud'],
   too_far: ['Too far', 'Слишком далеко', 'Надто далеко', 'Liiga kaugel'],
+  nearby_no_fix: ['Your position is not available: allow location for this app in the browser, or search by name.', 'Местоположение недоступно: разрешите приложению доступ к геолокации в браузере или ищите по названию.', 'Місцезнаходження недоступне: дозвольте застосунку доступ до геолокації в браузері або шукайте за назвою.', 'Asukoht pole saadaval: luba brauseris rakendusele asukoht või otsi nime järgi.'],
+  showing_of: ['Showing {n} of {total}: type to narrow the list', 'Показано {n} из {total}: введите запрос, чтобы сузить список', 'Показано {n} з {total}: введіть запит, щоб звузити список', 'Näidatakse {n} / {total}: kirjuta, et loendit kitsendada'],
   no_fix: ['No position', 'Нет координат', 'Немає координат', 'Asukoht puudub'],
   accuracy: ['accuracy {m} m', 'точность {m} м', 'точність {m} м', 'täpsus {m} m'],
   distance: ['{m} m away', 'в {m} м', 'за {m} м', '{m} m kaugusel'],

@@ -8,6 +8,11 @@ export function statusBadge(row) {
   return h('span', { class: `badge badge-${s}`, 'data-status': s, title: row?._error?.detail || '' }, t(s));
 }
 
+/** The badge only while it says something to a shop owner: waiting to send, or refused. */
+export function unsentBadge(row) {
+  return (row?._status || 'synced') === 'synced' ? null : statusBadge(row);
+}
+
 /** An order or quote whose discounts await (or were refused) a manager's approval; else null. */
 export function approvalBadge(row) {
   const a = row?.approval;

@@ -5,7 +5,7 @@
 
 import { h } from './dom.js';
 import { t, fmtDate, fmtDateTime, fmtMoney } from '../lib/i18n.js';
-import { statusBadge } from './badge.js';
+import { unsentBadge } from './badge.js';
 import { quoteStatus } from './quotes.js';
 import { quoteBody } from './quote-view.js';
 import { pdfActions } from './quote-pdf.js';
@@ -39,12 +39,12 @@ export async function customerHomeScreen(ctx) {
     visible.length ? null : h('p', { class: 'muted' }, t('no_quotes')),
     h('div', { class: 'list', id: 'my-quotes' }, visible.map((q) => h('a', { class: 'item', href: `#/my/quote/${q.id}`, 'data-quote': q.number },
       h('span', { class: 'grow' }, h('strong', {}, q.number), h('small', {}, `${fmtMoney(q.total, q.currency)} · ${t('valid_until')} ${fmtDate(q.valid_until)}`)),
-      quoteStatus(q), statusBadge(q)))),
+      quoteStatus(q), unsentBadge(q)))),
     h('h2', {}, t('orders')),
     orders.length ? null : h('p', { class: 'muted' }, t('no_orders')),
     h('div', { class: 'list', id: 'my-orders' }, orders.sort(newest).map((o) => h('a', { class: 'item', href: `#/my/order/${o.id}`, 'data-order': o.number || o.id },
       h('span', { class: 'grow' }, h('strong', {}, `${t('order')} ${o.number || ''}`), h('small', {}, `${fmtDateTime(o.captured_at || o.created_at)} · ${fmtMoney(o.total, o.currency || 'EUR')}`)),
-      orderStatus(o), statusBadge(o)))));
+      orderStatus(o), unsentBadge(o)))));
 }
 
 /** The quote's PDF as the server renders it; kept on the device so it opens offline later. */
@@ -99,7 +99,7 @@ async function afterAnswer(ctx, quoteId, what, msg) {
     return;
   }
   if (fresh?._status === 'pending') { // offline, or the server could not be reached
-    ctx.notify(t('answer_saved_offline'));
+    ctx.notify(t('answer_saved_offline'), { untilSent: true });
     ctx.go('#/my');
     return;
   }
@@ -141,7 +141,7 @@ export async function customerQuoteScreen(ctx, quoteId) {
   const open = q.status === 'sent';
   return h('section', { class: 'screen' },
     h('a', { class: 'back', href: '#/my' }, `‹ ${t('back')}`),
-    h('h1', {}, t('quote'), ' ', q.number, ' ', statusBadge(q)),
+    h('h1', {}, t('quote'), ' ', q.number, ' ', unsentBadge(q)),
     h('p', {}, quoteStatus(q)),
     q._status === 'pending' ? h('p', { class: 'note', id: 'answer-waiting' }, t('answer_waiting')) : null,
     q._status === 'rejected' ? h('p', { class: 'error', id: 'answer-refused' },

@@ -2,9 +2,10 @@
 
 import { h } from './dom.js';
 import { t, fmtDateTime, fmtMoney, fmtNumber } from '../lib/i18n.js';
-import { statusBadge } from './badge.js';
+import { unsentBadge } from './badge.js';
 import { orderStatus, ORDER_STATUSES } from './order-status.js';
 import { uuid } from '../lib/outbox.js';
+import { savedTotals } from './line-editor.js';
 
 /** The steps an order goes through, the ones reached marked done. */
 function progress(o) {
@@ -40,10 +41,9 @@ async function reorderBox(ctx, o) {
     list.replaceChildren(...(asked.length ? [h('h2', {}, t('reorder_requests')),
       h('ul', { id: 'reorder-requests' }, asked.map((e) => requestLine(e, who)))] : []));
   };
-  const button = h('button', {
-    class: 'btn primary big', id: 'reorder',
-    onclick: async () => {
+  const ask = async () => {
       button.disabled = true;
+      again.hidden = true;
       const at = new Date().toISOString();
       const id = uuid();
       await ctx.outbox.add({
@@ -61,12 +61,27 @@ async function reorderBox(ctx, o) {
       const e = await ctx.store.get('history', id);
       const s = e?._status || 'synced';
       ctx.notify(s === 'rejected' ? t('reorder_state_rejected', { why: e._error?.detail || '' })
-        : s === 'pending' ? t('reorder_saved_offline', { who }) : t('reorder_sent', { who }));
+        : s === 'pending' ? t('reorder_saved_offline', { who }) : t('reorder_sent', { who }), { untilSent: s === 'pending' });
       ctx.rerender();
+  };
+  // Asked already in the last day: a second tap asks first, so the rep gets no duplicates.
+  const again = h('div', { class: 'confirm', id: 'reorder-again', role: 'alertdialog', hidden: true },
+    h('p', { id: 'reorder-again-text' }),
+    h('div', { class: 'actions' },
+      h('button', { class: 'btn primary', type: 'button', id: 'reorder-again-yes', onclick: ask }, t('reorder_ask_again')),
+      h('button', { class: 'btn', type: 'button', onclick: () => { again.hidden = true; button.focus(); } }, t('cancel'))));
+  const button = h('button', {
+    class: 'btn primary big', id: 'reorder',
+    onclick: async () => {
+      const recent = (await requestsFor(ctx, o)).find((e) => Date.now() - Date.parse(e.captured_at || e.recorded_at) < 24 * 3600e3);
+      if (!recent) { await ask(); return; }
+      again.querySelector('#reorder-again-text').textContent = t('reorder_asked_recently', { when: fmtDateTime(recent.captured_at || recent.recorded_at), who });
+      again.hidden = false;
+      again.querySelector('#reorder-again-yes').focus();
     },
   }, t('reorder'));
   await drawList();
-  return h('div', { class: 'reorder' }, button, h('p', { class: 'muted' }, t('reorder_explain', { who })), list);
+  return h('div', { class: 'reorder' }, button, again, h('p', { class: 'muted' }, t('reorder_explain', { who })), list);
 }
 
 export async function customerOrderScreen(ctx, orderId) {
@@ -78,17 +93,14 @@ export async function customerOrderScreen(ctx, orderId) {
   const cur = o.currency || 'EUR';
   return h('section', { class: 'screen', id: 'my-order', 'data-order': o.number },
     h('a', { class: 'back', href: '#/my' }, `‹ ${t('back')}`),
-    h('h1', {}, t('order'), ' ', o.number || '', ' ', orderStatus(o), ' ', statusBadge(o)),
+    h('h1', {}, t('order'), ' ', o.number || '', ' ', orderStatus(o), ' ', unsentBadge(o)),
     h('p', { class: 'muted' }, fmtDateTime(o.captured_at || o.created_at)),
     progress(o),
     h('h2', {}, t('lines')),
     h('div', { class: 'list', id: 'my-order-lines' }, (o.lines || []).map((l) => h('div', { class: 'item', 'data-sku': l.sku },
       h('span', { class: 'grow' }, h('strong', {}, l.name || l.sku || ''),
         h('small', {}, `${fmtNumber(l.quantity)} × ${fmtMoney(l.unit_price, cur)}${Number(l.discount_pct) ? ` −${fmtNumber(l.discount_pct)}%` : ''}`)),
-      h('span', {}, fmtMoney(l.total, cur))))),
-    h('dl', { class: 'totals' },
-      h('dt', {}, t('subtotal')), h('dd', {}, fmtMoney(o.subtotal, cur)),
-      h('dt', {}, t('tax')), h('dd', {}, fmtMoney(o.tax_total, cur)),
-      h('dt', {}, h('strong', {}, t('total'))), h('dd', { 'data-total': o.total }, h('strong', {}, fmtMoney(o.total, cur)))),
+      h('span', {}, fmtMoney(l.net, cur))))),
+    savedTotals(o, cur),
     o._status === 'synced' || !o._status ? await reorderBox(ctx, o) : null);
 }

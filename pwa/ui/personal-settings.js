@@ -22,6 +22,7 @@ function zones(current) {
 export async function personalSettings(ctx) {
   let me;
   try { me = await ctx.api.request('GET', '/api/me'); } catch { return h('p', { class: 'muted', id: 'personal-offline' }, t('s_off_line')); }
+  if (me.role === 'customer') await ctx.store.setMeta('offers_opt_in', me.offers_opt_in);
   const zone = h('select', { name: 'time_zone', id: 'time-zone' }, zones(me.time_zone).map((z) => h('option', { value: z, selected: z === me.time_zone }, z)));
   const quietOn = h('input', { type: 'checkbox', name: 'quiet_on', id: 'quiet-on', checked: Boolean(me.quiet_hours) });
   const from = h('input', { type: 'time', name: 'quiet_start', id: 'quiet-start', value: me.quiet_hours?.start || '22:00' });

@@ -84,12 +84,15 @@ export async function pushPermission(ctx) {
   function offersSwitch() {
     const state = h('small', { class: 'muted', id: 'offers-opt-state' });
     const show = (on) => { state.textContent = t(on ? 'offers_on' : 'offers_off'); };
+    // The phone's copy of the server's answer (the Offers tab keeps it too; GET /api/me
+    // refreshes it), so both switches always agree.
+    ctx.store.meta('offers_opt_in').then((on) => { input.checked = Boolean(on); show(input.checked); });
     const input = h('input', {
-      type: 'checkbox', id: 'offers-opt-in', role: 'switch', checked: Boolean(me.preferences?.offers_opt_in),
+      type: 'checkbox', id: 'offers-opt-in', role: 'switch', checked: false,
       onchange: (e) => {
         const want = e.target.checked;
         ctx.api.request('POST', want ? '/api/offers/opt-in' : '/api/offers/opt-out')
-          .then(() => { me.preferences = { ...(me.preferences || {}), offers_opt_in: want }; show(want); ctx.store.setMeta('offers_opt_in', want); })
+          .then((res) => { show(res.offers_opt_in); return ctx.store.setMeta('offers_opt_in', res.offers_opt_in); })
           .catch((err) => { e.target.checked = !want; state.textContent = err.name === 'NetworkError' || !navigator.onLine ? t('needs_network') : String(err.message || err); });
       },
     });

@@ -79,6 +79,13 @@ def test_customer_accepts_a_quote_and_opts_out_of_offers(server: Server, new_pho
     page.wait_for_function(
         "document.querySelector('#offers-opt').getAttribute('aria-checked') === 'true'"
     )
+    # Settings says the same as the Offers tab (it read the server's own before).
+    page.click("nav.tabs a[href='#/settings']")
+    page.wait_for_selector("#offers-opt-in")
+    page.wait_for_function("document.querySelector('#offers-opt-in').checked === true")
+    assert page.inner_text("#offers-opt-state") == "You receive offers"
+    page.click("nav.tabs a[href='#/offers']")
+    page.wait_for_selector("#offers-opt")
     page.uncheck("#offers-opt")
     page.wait_for_function(
         "document.querySelector('#offers-opt').getAttribute('aria-checked') === 'false'"

@@ -192,12 +192,18 @@ def test_customer_inbox_quotes_orders_offline_and_back(server: Server, tall_phon
     page.wait_for_selector(
         "#reorder-requests [data-status='synced']:has-text('sent to your sales rep')"
     )
+    # "Saved on this phone … waits" is gone once it was sent.
+    page.wait_for_selector(".banner.toast:has-text('Saved on this phone')", state="detached")
     rep_inbox = server.client("rep@example.com").get("/api/notifications").json()
     asked = [n for n in rep_inbox if n["kind"] == "reorder_request"]
     assert asked and asked[0]["url"] == f"/#/order/{shop['id']}/{order['id']}"
     assert order["number"] in asked[0]["body"]
-    # Online, a second request goes straight out and says so.
+    # Asking again the same day asks first (no duplicate by a second tap), then goes out.
+    settled(page)
     page.click("#reorder")
+    page.wait_for_selector("#reorder-again:not([hidden])")
+    assert "Ask once more?" in page.inner_text("#reorder-again")
+    page.click("#reorder-again-yes")
     page.wait_for_selector(".banner.toast:has-text('Request sent')")
     assert _history_kinds(server, shop["id"]).count("reorder_request") == 2
     assert not page.js_errors  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ def take_order(page: Any, customer_id: str, search: str, quantity: str) -> None:
     page.locator("#catalogue [data-product] button").first.click()
     page.fill("#order-lines input.qty", quantity)
     # The demo distributor's list allows discounts up to 10 %: more is stopped on the phone.
-    assert "discounts up to 10 %" in page.inner_text("#order-price-list")
+    assert "discounts up to 10\u00a0%" in page.inner_text("#order-price-list")
     page.fill("#order-lines input.disc", "15")
     page.click("#place-order")
     page.wait_for_selector("#order-lines input.disc[aria-invalid='true']")
