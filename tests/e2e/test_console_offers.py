@@ -124,6 +124,7 @@ def test_compose_two_languages_image_live_count_preview_send_and_a_phone_gets_it
     row.wait_for()
     assert row.locator(".badge").inner_text() == "scheduled"
     assert row.locator("img.offer-thumb").count() == 1
+    assert "goes out within a minute" in page.inner_text("#offer-note")
 
     # A worker fans it out; the owner's inbox holds it in Russian.
     env = _env(server.data_dir, 0) | {"ROUNDS_PUSH_POLL_MS": "100"}

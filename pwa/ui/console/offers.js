@@ -45,6 +45,7 @@ addTexts({
   o_preview: ['Push preview', 'Предпросмотр push', 'Попередній перегляд push', 'Teavituse eelvaade'],
   o_preview_as: ['As a customer reading', 'Как видит клиент на языке', 'Як бачить клієнт мовою', 'Nagu näeb klient keeles'],
   o_send_at: ['Send at (empty: now)', 'Отправить в (пусто: сейчас)', 'Надіслати о (порожньо: зараз)', 'Saada (tühi: kohe)'],
+  o_sending: ['“{title}” goes out within a minute; the table shows when it was sent.', '«{title}» уйдёт в течение минуты; в таблице будет видно, когда отправлено.', '«{title}» піде протягом хвилини; у таблиці буде видно, коли надіслано.', '„{title}“ läheb välja minuti jooksul; tabelist näed, millal see saadeti.'],
   o_send_now: ['Send now', 'Отправить сейчас', 'Надіслати зараз', 'Saada kohe'],
   o_schedule: ['Schedule', 'Запланировать', 'Запланувати', 'Ajasta'],
   o_save_draft: ['Save draft', 'Сохранить черновик', 'Зберегти чернетку', 'Salvesta mustand'],
@@ -256,8 +257,11 @@ export async function offersScreen(ctx) {
     fill(editor, composer(ctx, refs, async (offer) => {
       fill(editor);
       note.className = 'ok';
-      note.textContent = t('o_saved', { status: t(`o_st_${offer.status}`), title: offer.title });
+      // "Send now" is a schedule for now: the worker fans it out within half a minute.
+      const now = offer.status === 'scheduled' && new Date(offer.send_at) <= new Date(Date.now() + 5000);
+      note.textContent = now ? t('o_sending', { title: offer.title }) : t('o_saved', { status: t(`o_st_${offer.status}`), title: offer.title });
       await reload();
+      if (now) setTimeout(() => { if (list.isConnected) reload(); }, 35000);
     }));
   };
   await reload();
