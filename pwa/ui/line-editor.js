@@ -11,6 +11,8 @@ import { normalise } from '../lib/search.js';
 addTexts({
   step_down: ['Decrease: {what}', 'Уменьшить: {what}', 'Зменшити: {what}', 'Vähenda: {what}'],
   step_up: ['Increase: {what}', 'Увеличить: {what}', 'Збільшити: {what}', 'Suurenda: {what}'],
+  in_order: ['{n} added', 'добавлено: {n}', 'додано: {n}', 'lisatud: {n}'],
+  added_line: ['Added: {what} ({n})', 'Добавлено: {what} ({n})', 'Додано: {what} ({n})', 'Lisatud: {what} ({n})'],
 });
 
 export const validNum = (s) => { try { dec(s || '0'); return true; } catch { return false; } };
@@ -177,10 +179,25 @@ export function lineEditor({ products, prices, currency, lines, limit = null, pr
     }));
     recalc();
   };
+  // Adding says so where the thumb is: the found item shows how many are in the document
+  // (a second tap is visibly one more), and a polite announcement names it.
+  const said = h('p', { class: 'sr-only', 'aria-live': 'polite', id: 'line-added' });
+  const inOrder = (id) => lines.find((l) => l.product_id === id)?.quantity;
   const showFound = (q) => {
-    fill(found, findProducts(products, searchText, q).map((p) => h('div', { class: 'item', 'data-product': p.sku },
-      h('span', { class: 'grow' }, h('strong', {}, p.name), h('small', {}, `${p.sku} · ${fmtMoney(prices.get(p.id), currency)} / ${p.unit || ''}`)),
-      h('button', { type: 'button', class: 'btn small', onclick: () => { addProduct(lines, p.id); changed(); draw(); }, 'aria-label': `${t('add')} ${p.name}` }, '+'))));
+    fill(found, said, ...findProducts(products, searchText, q).map((p) => {
+      const count = h('small', { class: 'in-order', 'data-in-order': p.sku }, inOrder(p.id) ? `✓ ${t('in_order', { n: fmtNumber(inOrder(p.id)) })}` : '');
+      return h('div', { class: 'item', 'data-product': p.sku },
+        h('span', { class: 'grow' }, h('strong', {}, p.name), h('small', {}, `${p.sku} · ${fmtMoney(prices.get(p.id), currency)} / ${p.unit || ''}`), count),
+        h('button', {
+          type: 'button', class: 'btn small', 'aria-label': `${t('add')} ${p.name}`,
+          onclick: () => {
+            addProduct(lines, p.id); changed(); draw();
+            const n = fmtNumber(inOrder(p.id));
+            count.textContent = `✓ ${t('in_order', { n })}`;
+            said.textContent = t('added_line', { what: p.name, n });
+          },
+        }, '+'));
+    }));
   };
   const search = h('input', { type: 'search', class: 'search', placeholder: t('search_products'), 'aria-label': t('search_products'), oninput: (e) => showFound(e.target.value) });
 

@@ -38,7 +38,10 @@ def test_the_same_line_editing_gives_the_same_total_on_orders_and_quotes(
     for word in ("coffee", "sprats"):
         page.fill("input.search", word)
         page.click("#catalogue button")
+        # The found product says it is in the document, where the thumb is.
+        expect(page.locator("#catalogue .in-order")).to_have_text("✓ 1 added")
     expect(lines).to_have_count(2)
+    expect(page.locator("#line-added")).to_have_text(f"Added: {SPRATS} (1)")
 
     # By thumb: + twice on the coffee's quantity; the sprats' quantity typed.
     page.click(f"[aria-label='Increase: Qty {COFFEE}']")
