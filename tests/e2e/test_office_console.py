@@ -189,6 +189,10 @@ def test_admin_builds_a_price_list_and_gives_it_to_a_customer(server: Server, de
     page.click("#item-add")
     page.wait_for_selector("tr[data-item='OFF-001']")
     target = server.seed["customers"][2]
+    # Nothing chosen: the button says what is missing instead of doing nothing.
+    page.select_option("#assign-customer", "")
+    page.click("#assign-customer-btn")
+    page.wait_for_selector("#assign-note.error:has-text('Choose a customer first')")
     page.fill("#assign-customer-q", target["code"])
     page.wait_for_function("document.querySelector('#assign-customer').value !== ''", timeout=10000)
     page.click("#assign-customer-btn")

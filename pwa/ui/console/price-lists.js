@@ -96,15 +96,25 @@ function assignPanel(ctx, pl, distributors) {
   const out = h('p', { role: 'status', id: 'assign-note' });
   const cq = input('customer_q', '', { type: 'search', placeholder: t('search_customers'), id: 'assign-customer-q' });
   const customer = select('customer_id', [['', t('c_choose')]], '', { id: 'assign-customer' });
-  cq.addEventListener('input', async () => {
+  let asked = 0;
+  const findCustomers = async () => {
+    const mine = ++asked;
     const page = await ctx.api.request('GET', '/api/customers', { query: { q: cq.value.trim() || null, limit: 30 } });
+    if (mine !== asked) return; // a later search (typed meanwhile) owns the list
     customer.replaceChildren(h('option', { value: '' }, t('c_choose')), ...page.items.map((c) => h('option', { value: c.id }, `${c.code} · ${c.name}`)));
     if (page.items.length === 1) customer.value = page.items[0].id;
-  });
+  };
+  cq.addEventListener('input', findCustomers);
+  findCustomers().catch(() => null); // the first customers at once, not an empty list until typing
   const distributor = select('distributor_id', [['', t('c_choose')], ...distributors.sort(byName).map((d) => [d.id, `${d.code} · ${d.name}`])], '', { id: 'assign-distributor' });
   // PATCH /api/customers/{id} and PATCH /api/distributors/{id} both take price_list_id.
   const give = (kind, sel) => async () => {
-    if (!sel.value) return;
+    if (!sel.value) { // say so instead of doing nothing
+      out.className = 'error';
+      out.textContent = t(kind === 'customers' ? 'c_pick_customer' : 'c_pick_distributor');
+      sel.focus();
+      return;
+    }
     out.className = '';
     try {
       const row = await ctx.api.request('PATCH', `/api/${kind}/${sel.value}`, { body: { price_list_id: pl.id } });

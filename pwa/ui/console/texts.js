@@ -29,6 +29,8 @@ addTexts({
   c_enable: ['Enable', 'Включить', 'Увімкнути', 'Luba'],
   c_create: ['Create', 'Создать', 'Створити', 'Loo'],
   c_invite_link: ['Invitation link', 'Ссылка-приглашение', 'Посилання-запрошення', 'Kutselink'],
+  c_pick_customer: ['Choose a customer first (search by name or code).', 'Сначала выберите клиента (поиск по названию или коду).', 'Спершу виберіть клієнта (пошук за назвою або кодом).', 'Vali esmalt klient (otsi nime või koodi järgi).'],
+  c_pick_distributor: ['Choose a distributor first.', 'Сначала выберите дистрибьютора.', 'Спершу виберіть дистриб’ютора.', 'Vali esmalt edasimüüja.'],
   c_temp_password: ['Temporary password', 'Временный пароль', 'Тимчасовий пароль', 'Ajutine parool'],
   c_temp_explain: [
     'It opens only one thing: at the first login they choose their own password. Their other sessions have ended.',
