@@ -64,6 +64,13 @@ const T = {
   too_far: ['Too far', 'Слишком далеко', 'Надто далеко', 'Liiga kaugel'],
   nearby_no_fix: ['Your position is not available: allow location for this app in the browser, or search by name.', 'Местоположение недоступно: разрешите приложению доступ к геолокации в браузере или ищите по названию.', 'Місцезнаходження недоступне: дозвольте застосунку доступ до геолокації в браузері або шукайте за назвою.', 'Asukoht pole saadaval: luba brauseris rakendusele asukoht või otsi nime järgi.'],
   showing_of: ['Showing {n} of {total}: type to narrow the list', 'Показано {n} из {total}: введите запрос, чтобы сузить список', 'Показано {n} з {total}: введіть запит, щоб звузити список', 'Näidatakse {n} / {total}: kirjuta, et loendit kitsendada'],
+  // Customer segments: the usual codes read as words; any other code is shown as it is.
+  segment_horeca: ['Hotels, restaurants, cafés', 'HoReCa (отели, рестораны, кафе)', 'HoReCa (готелі, ресторани, кафе)', 'Hotellid, restoranid, kohvikud'],
+  segment_retail: ['Retail', 'Розница', 'Роздріб', 'Jaekaubandus'],
+  segment_wholesale: ['Wholesale', 'Опт', 'Гурт', 'Hulgikaubandus'],
+  segment_kiosk: ['Kiosks', 'Киоски', 'Кіоски', 'Kioskid'],
+  segment_pharmacy: ['Pharmacies', 'Аптеки', 'Аптеки', 'Apteegid'],
+  segment_supermarket: ['Supermarkets', 'Супермаркеты', 'Супермаркети', 'Supermarketid'],
   no_fix: ['No position', 'Нет координат', 'Немає координат', 'Asukoht puudub'],
   accuracy: ['accuracy {m} m', 'точность {m} м', 'точність {m} м', 'täpsus {m} m'],
   distance: ['{m} m away', 'в {m} м', 'за {m} м', '{m} m kaugusel'],
@@ -250,6 +257,9 @@ export const tn = (key, n, params = {}) => t(key, { ...params, n: Number(n) });
 
 /** Translate `key` if the table has it, else null (for raw words such as a collection name). */
 export const tOr = (key, fallback) => (key in T ? t(key) : fallback);
+
+/** A customer segment's code as words, when it is one of the usual ones. */
+export const segmentName = (code) => tOr(`segment_${String(code || '').toLowerCase()}`, code);
 
 /** Register plural forms (see PLURALS); every locale must give "other". */
 export function addPlurals(rows) {

@@ -4,7 +4,7 @@
 // one step. Reads the server (the console's screens do), draws with team-map.js.
 
 import { h, fill } from '../dom.js';
-import { t } from '../../lib/i18n.js';
+import { t, segmentName } from '../../lib/i18n.js';
 import { select } from './forms.js';
 import { createTeamMap, NO_TERRITORY } from './team-map.js';
 import { workloadPanel } from './team-workload.js';
@@ -133,7 +133,7 @@ export async function teamScreen(ctx) {
     state.unlocated = data.unlocated;
     const segments = [...new Set(state.points.map((p) => p.segment).filter(Boolean))].sort();
     const keep = segment.value;
-    fill(segment, h('option', { value: '' }, t('tm_all')), segments.map((s) => h('option', { value: s, selected: s === keep }, s)));
+    fill(segment, h('option', { value: '' }, t('tm_all')), segments.map((s) => h('option', { value: s, selected: s === keep }, segmentName(s))));
     redraw();
   }
   async function loadReps(fetched = null) {
