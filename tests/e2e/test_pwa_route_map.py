@@ -31,7 +31,12 @@ def new_rep(server: Server) -> dict[str, Any]:
             "territory_ids": [server.seed["territory"]["id"]],
         },
     )
-    return rep.raise_for_status().json() | {"email": email}  # type: ignore[no-any-return]
+    made = rep.raise_for_status().json()
+    # All-day hours: a test that plans today "from now on" must not depend on the hour it runs.
+    server.client().patch(
+        f"/api/users/{made['id']}", json={"work_start": "00:00", "work_end": "23:59"}
+    ).raise_for_status()
+    return made | {"email": email}  # type: ignore[no-any-return]
 
 
 def plan_today(
