@@ -52,6 +52,7 @@ class Customer:
     service_s: int = 900
     priority: int = 0  # 0..100; the solver keeps higher ones first when not all fit
     appointment: datetime | None = None  # fixed visit start (tz-aware)
+    appointment_slack_s: int = 0  # the start may move this much either way (a booked visit)
     frequency_days: int | None = None
     last_visit: date | None = None
     demand: int = 0  # delivery amount, checked against vehicle capacity
@@ -340,7 +341,7 @@ def _service_windows(
         if c.appointment.tzinfo is None:
             raise ValueError(f"appointment of customer {c.id} must be timezone-aware")
         t = int((c.appointment - epoch).total_seconds())
-        return [(t, t)]
+        return [(max(0, t - c.appointment_slack_s), t + c.appointment_slack_s)]
     if c.day is not None:
         days = [c.day]  # a locked stop: that day only, due or not
     earliest = None if c.day is not None else _earliest_day(c)

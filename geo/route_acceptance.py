@@ -111,7 +111,12 @@ async def accept_route(principal: Principal, route_id: UUID) -> RouteRead:
         row = await load_route(principal, route_id)
         await plannable_rep(principal, row["rep"])
         current = repo.to_route_read(row)
-        stops, created = await visits_for_stops(principal, row["rep"], current.stops)
+        # A stop may name a visit planned for another day of the planned span (the planner
+        # moved it here): accepting moves that visit to the stop's time, as publishing does,
+        # instead of leaving it behind on its old day.
+        named = [s.visit_id for s in current.stops if s.visit_id and s.status == "planned"]
+        known = PlannedVisits.of(await repo.planned_visits_by_ids(named)) if named else None
+        stops, created = await visits_for_stops(principal, row["rep"], current.stops, known)
         if created:
             stats = {**current.stats, "visits_created": created}
             await repo.update_route(route_id, {"stops": stops, "stats": stats})

@@ -52,6 +52,17 @@ def is_due(row: dict[str, Any], last_day: date) -> bool:
     return due - timedelta(days=freq // 4) <= last_day
 
 
+# A booked (planned) visit keeps its day and its time within half an hour: the rep told the
+# customer when to expect them. A stop locked elsewhere by a manager overrides it.
+BOOKED_SLACK_S = 30 * 60
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def to_customer(row: dict[str, Any], planned: bool) -> planner.Customer:
     hours = row["opening_hours"] or None
     if isinstance(hours, dict) and not any(d in hours for d in DAYS):
@@ -67,6 +78,8 @@ def to_customer(row: dict[str, Any], planned: bool) -> planner.Customer:
         priority=PLANNED_VISIT_PRIORITY if planned else 0,
         frequency_days=None if planned else (row["visit_frequency_days"] or None),
         last_visit=last.astimezone(ZoneInfo(tz)).date() if last else None,
+        appointment=_aware(row.get("_booked_at")) if planned else None,
+        appointment_slack_s=BOOKED_SLACK_S,
     )
 
 
@@ -115,6 +128,14 @@ async def customer_rows(
     lo, hi = local_range(days, tz)
     visits = await repo.planned_visits_between(list(rep_ids), lo, hi)
     visit_of = {v["customer"]: v["id"] for v in visits}
+    # Each customer's booked time (its visit's planned start) goes with its row to the planner.
+    booked = {
+        v["customer"]: v["planned_start"] for v in visits if v["id"] == visit_of[v["customer"]]
+    }
+
+    def with_booking(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**r, "_booked_at": booked.get(r["id"])} for r in found]
+
     if customer_ids is not None:
         wanted = list(dict.fromkeys(customer_ids))
         rows = await repo.customer_rows_by_ids(wanted, customer_condition(principal))
@@ -124,7 +145,7 @@ async def customer_rows(
                 detail="Some customers are unknown or outside your scope.",
                 errors=[FieldError("customer_ids", f"unknown: {sorted(map(str, missing))[0]}")],
             )
-        return rows, visit_of
+        return with_booking(rows), visit_of
     territories: set[UUID] = set()
     for rid in rep_ids:
         territories.update(await repo.territory_ids_of_rep(rid))
@@ -133,7 +154,7 @@ async def customer_rows(
     rows = [r for r in rows if r["id"] in visit_of or is_due(r, last_day)]
     extra = set(visit_of) - {r["id"] for r in rows}
     rows += await repo.customer_rows_by_ids(sorted(extra), None)
-    return rows, visit_of
+    return with_booking(rows), visit_of
 
 
 def split_located(

@@ -74,7 +74,8 @@ async def plan_and_store(
     pins = pins or {}
     # A locked stop stays on its day (and rep), before anything merely due.
     customers = [
-        replace(c, day=pins[c.id][1], priority=100) if c.id in pins else c for c in customers
+        replace(c, day=pins[c.id][1], priority=100, appointment=None) if c.id in pins else c
+        for c in customers
     ]
     names = {str(r["id"]): r["name"] for r in rows}
     team = [rep for _, rep in reps.values()]

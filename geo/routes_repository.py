@@ -209,6 +209,15 @@ async def planned_visits_between(
     )
 
 
+async def planned_visits_by_ids(visit_ids: list[UUID]) -> list[dict[str, Any]]:
+    """These visits, where still planned (a route's stops name them)."""
+    if not visit_ids:
+        return []
+    return await Visit.select(Visit.id, Visit.customer, Visit.rep, Visit.planned_start).where(
+        Visit.id.is_in(visit_ids) & (Visit.status == "planned") & Visit.deleted_at.is_null()
+    )
+
+
 async def territory_rows_of_region(region_id: UUID) -> list[dict[str, Any]]:
     return (
         await Territory.select(Territory.id, Territory.name, Territory.region, Territory.polygon)

@@ -428,3 +428,80 @@ async def test_accepting_a_route_plans_one_visit_per_stop_once(client: AsyncClie
     )
     linked = {s["customer_id"]: s["visit_id"] for s in replanned.json()["routes"][0]["stops"]}
     assert linked == {s["customer_id"]: s["visit_id"] for s in stops}
+
+
+async def test_accepting_moves_a_visit_the_planner_took_from_another_day(
+    client: AsyncClient,
+) -> None:
+    """The reported bug: a week plan put a shop booked for Sunday on an earlier day and named
+    that visit; accepting left the visit behind, so it stayed open there forever. The plan may
+    move a booked visit (within its half hour, see below): accepting moves the visit along."""
+    from backend.visits.tables import Visit
+
+    w = await make_world_fast()
+    (shop,) = await _customers(w.t1, 1, seed=5)
+    later = MONDAY + timedelta(days=1)
+    booked = await client.post(
+        "/api/visits",
+        json={
+            "customer_id": str(shop),
+            "planned_start": datetime(
+                later.year, later.month, later.day, 14, 0, tzinfo=UTC
+            ).isoformat(),
+        },
+        headers=w.headers["rep1"],
+    )
+    assert booked.status_code == 201, booked.text
+    r = await client.post(
+        "/api/routes/plan",
+        json={"days": [MONDAY.isoformat(), later.isoformat()], "customer_ids": [str(shop)]},
+        headers=w.headers["rep1"],
+    )
+    assert r.status_code == 200, r.text
+    (route,) = [x for x in r.json()["routes"] if x["stops"]]
+    (stop,) = route["stops"]
+    assert stop["visit_id"] == booked.json()["id"]  # the planner took the booked visit
+    assert datetime.fromisoformat(stop["planned_start"]) != datetime.fromisoformat(
+        booked.json()["planned_start"]
+    )
+    ok = await client.post(f"/api/routes/{route['id']}/accept", headers=w.headers["rep1"])
+    assert ok.status_code == 200, ok.text
+    visits = await Visit.select().where(Visit.customer == shop)
+    assert len(visits) == 1  # moved, not doubled
+    assert visits[0]["planned_start"] == datetime.fromisoformat(stop["planned_start"])
+    assert visits[0]["status"] == "planned"
+
+
+async def test_a_booked_visit_keeps_its_day_and_its_time_within_half_an_hour(
+    client: AsyncClient,
+) -> None:
+    """A week plan used to treat a booked visit as merely due: the shop booked for Tuesday
+    afternoon came out on Monday morning (the rep missed the appointment)."""
+    w = await make_world_fast()
+    shops = await _customers(w.t1, 4, seed=9)
+    tuesday = MONDAY + timedelta(days=1)
+    at = datetime(tuesday.year, tuesday.month, tuesday.day, 11, 0, tzinfo=UTC)  # 13:00 Tallinn
+    booked = await client.post(
+        "/api/visits",
+        json={"customer_id": str(shops[0]), "planned_start": at.isoformat()},
+        headers=w.headers["rep1"],
+    )
+    assert booked.status_code == 201, booked.text
+    r = await client.post(
+        "/api/routes/plan",
+        json={
+            "days": [MONDAY.isoformat(), tuesday.isoformat()],
+            "customer_ids": [str(c) for c in shops],
+        },
+        headers=w.headers["rep1"],
+    )
+    assert r.status_code == 200, r.text
+    where = {
+        s["customer_id"]: (x["day"], datetime.fromisoformat(s["planned_start"]))
+        for x in r.json()["routes"]
+        for s in x["stops"]
+    }
+    day, start = where[str(shops[0])]
+    assert day == tuesday.isoformat()
+    assert abs((start - at).total_seconds()) <= 30 * 60
+    assert len(where) == 4  # the others still planned
