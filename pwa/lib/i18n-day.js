@@ -5,6 +5,10 @@
 import { addTexts, getLocale, t } from './i18n.js';
 
 export const DAY_TEXTS = {
+  booked_today: ['Booked for today', 'Назначено на сегодня', 'Призначено на сьогодні', 'Tänaseks kokku lepitud'],
+  booked_day: ['Booked for this day', 'Назначено на этот день', 'Призначено на цей день', 'Selleks päevaks kokku lepitud'],
+  booked_off_route: ['Also booked, not on the route', 'Также назначено, не в маршруте', 'Також призначено, не в маршруті', 'Veel kokku lepitud, marsruudil pole'],
+  plan_days: ['Plan my days', 'Спланировать дни', 'Спланувати дні', 'Planeeri päevad'],
   kpi_visits: ['Visits', 'Визиты', 'Візити', 'Külastused'],
   kpi_of: ['{done} of {planned}', '{done} из {planned}', '{done} з {planned}', '{done} / {planned}'],
   kpi_orders: ['Orders', 'Заказы', 'Замовлення', 'Tellimused'],
@@ -48,7 +52,7 @@ export const DAY_TEXTS = {
   map_unplaced: ['{n} without a map position', 'Без точки на карте: {n}', 'Без точки на мапі: {n}', 'Kaardil asukohata: {n}'],
   map_pick: ['Tap a dot to open the customer', 'Нажмите на точку, чтобы открыть клиента', 'Торкніться точки, щоб відкрити клієнта', 'Kliendi avamiseks puuduta täppi'],
   open_customer: ['Open', 'Открыть', 'Відкрити', 'Ava'],
-  rep_inbox: ['Inbox', 'Входящие', 'Вхідні', 'Postkast'],
+  rep_inbox: ['Inbox', 'Почта', 'Вхідні', 'Postkast'],
   inbox_empty: ['No reminders or notifications.', 'Нет напоминаний и уведомлений.', 'Немає нагадувань і сповіщень.', 'Meeldetuletusi ega teateid pole.'],
   inbox_unread: ['{n} unread', 'Непрочитанных: {n}', 'Непрочитаних: {n}', 'Lugemata: {n}'],
   inbox_mark_read: ['Mark read', 'Прочитано', 'Прочитано', 'Märgi loetuks'],

@@ -4,6 +4,10 @@
 import { addTexts, t, hasKey, getLocale } from './i18n.js';
 
 export const REP_TEXTS = {
+  // The PDF file's own checksum; the PDF prints the quote's content fingerprint, another hash.
+  pdf_file_checksum: ['File checksum (SHA-256 of the PDF file):', 'Контрольная сумма файла (SHA-256 PDF-файла):', 'Контрольна сума файлу (SHA-256 PDF-файлу):', 'Faili kontrollsumma (PDF-faili SHA-256):'],
+  hours_closed: ['closed', 'закрыто', 'зачинено', 'suletud'],
+  visit_orders: ['Orders in this visit', 'Заказы этого визита', 'Замовлення цього візиту', 'Selle külastuse tellimused'],
   new_prospect: ['New prospect', 'Новый потенциальный клиент', 'Новий потенційний клієнт', 'Uus potentsiaalne klient'],
   prospect_name: ['Business name', 'Название', 'Назва', 'Ettevõtte nimi'],
   street: ['Street and number', 'Улица и дом', 'Вулиця і будинок', 'Tänav ja maja'],

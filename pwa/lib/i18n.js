@@ -126,7 +126,7 @@ const T = {
   role_admin: ['Administrator', 'Администратор', 'Адміністратор', 'Administraator'],
   role_distributor: ['Distributor', 'Дистрибьютор', 'Дистриб\'ютор', 'Edasimüüja'],
   role_customer: ['Customer', 'Клиент', 'Клієнт', 'Klient'],
-  tab_settings: ['Settings', 'Настройки', 'Налашт.', 'Seaded'],
+  tab_settings: ['Settings', 'Настр.', 'Налашт.', 'Seaded'],
   version: ['Version', 'Версия', 'Версія', 'Versioon'],
   update_ready: ['A new version is ready', 'Доступна новая версия', 'Доступна нова версія', 'Uus versioon on valmis'],
   update: ['Update', 'Обновить', 'Оновити', 'Uuenda'],

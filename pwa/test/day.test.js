@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import { DAY_TEXTS, tn, reasonText } from '../lib/i18n-day.js';
 import { setLocale } from '../lib/i18n.js';
-import { dayKpis } from '../ui/today.js';
+import { dayKpis, bookedOn } from '../ui/today.js';
 import { targetOf, unreadCount } from '../ui/inbox.js';
 
 globalThis.self ??= globalThis; // i18n.js looks for self.document
@@ -68,4 +68,17 @@ test('an inbox entry opens its own screen', () => {
   assert.equal(targetOf({ url: '', kind: 'route_changed', data: {} }), '#/today');
   assert.equal(targetOf({ url: 'https://elsewhere.example/x' }), null);
   assert.equal(unreadCount([{ read_at: null }, { read_at: 'x' }, {}]), 2);
+});
+
+test('visits booked for the day count as planned and are listed in time order', () => {
+  const day = '2026-12-03';
+  const visits = [
+    { customer_id: 'p2', status: 'planned', planned_start: '2026-12-03T13:15:00', rep_id: 'me' },
+    { customer_id: 'p1', status: 'planned', planned_start: '2026-12-03T09:30:00', rep_id: 'me' },
+    { customer_id: 'p3', status: 'planned', planned_start: '2026-12-04T09:30:00', rep_id: 'me' }, // tomorrow
+    { customer_id: 'p4', status: 'planned', planned_start: '2026-12-03T10:00:00', rep_id: 'colleague' },
+  ];
+  assert.deepEqual(bookedOn(visits, day, { id: 'me' }).map((v) => v.customer_id), ['p1', 'p2']);
+  const k = dayKpis({ day, me: { id: 'me' }, routes: [{ stops: [{ customer_id: 'p1' }] }], visits, orders: [] });
+  assert.equal(k.planned, 2); // p1 on the route and booked, p2 booked only
 });

@@ -66,10 +66,18 @@ function entry({ kind, at, row, actor }, ctx) {
 }
 
 /** Opening hours as text, whether stored as text or as {day: [[from, to]]}. */
-function hours(v) {
+const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+/** Opening hours Monday to Sunday; a day without hours (empty, or not given) reads "closed". */
+export function hours(v) {
   if (!v) return '';
   if (typeof v === 'string') return v;
-  return Object.entries(v).map(([day, spans]) => `${weekdayName(day)} ${[].concat(spans).map((s) => (Array.isArray(s) ? s.join('–') : s)).join(', ')}`).join('; ');
+  const known = Object.keys(v).filter((d) => WEEK.includes(d.slice(0, 3).toLowerCase()));
+  if (!known.length) return '';
+  const of = (day) => v[known.find((d) => d.slice(0, 3).toLowerCase() === day)];
+  return WEEK.map((day) => {
+    const spans = [].concat(of(day) || []).filter((s) => s && (!Array.isArray(s) || s.length));
+    return `${weekdayName(day)} ${spans.length ? spans.map((s) => (Array.isArray(s) ? s.join('–') : s)).join(', ') : t('hours_closed')}`;
+  }).join('; ');
 }
 
 const EDITABLE = ['phone', 'email'];

@@ -14,7 +14,8 @@ export async function unsentIds(ctx) {
 }
 
 export function orderBadge(o, unsent) {
-  if (unsent.has(o.id)) return h('span', { class: 'ostatus ostatus-draft', 'data-order-status': 'draft' }, t('order_draft'));
+  // Cancelled on the phone (sent or not): it reads cancelled at once, not "not sent yet".
+  if (unsent.has(o.id) && o.status !== 'cancelled') return h('span', { class: 'ostatus ostatus-draft', 'data-order-status': 'draft' }, t('order_draft'));
   return orderStatus(o);
 }
 

@@ -133,7 +133,8 @@ export async function orderScreen(ctx, customerId, orderId, editId = null) {
       await drafts.clear();
       ctx.changed();
       ctx.notify(t('order_saved', { n: number || '' }));
-      ctx.go(`#/customer/${customerId}`);
+      // Taken during a visit: back to that visit, which still needs its check-out.
+      ctx.go(openVisit ? `#/visit/${customerId}/${openVisit.id}` : `#/customer/${customerId}`);
     },
   }, t(editing ? 'save_order_changes' : 'place_order'));
 

@@ -8,6 +8,7 @@ import { quoteStatus } from './quotes.js';
 import { makePdf, pdfActions } from './quote-pdf.js';
 import { warmPdfEngine } from '../lib/quote-kit.js';
 import { savedTotals } from './line-editor.js';
+import '../lib/i18n-rep.js';
 
 /** The device-vs-server PDF check as the rep reads it. */
 export function matchLine(q) {
@@ -66,7 +67,7 @@ export async function quoteViewScreen(ctx, customerId, quoteId) {
     q._status === 'rejected' ? h('p', { class: 'error' }, q._error?.detail || q._error?.code) : null,
     h('div', { class: 'pdf-box' },
       kept ? [h('p', {}, t('pdf_ready', { kb: Math.round(kept.bytes.length / 1024) })),
-        h('p', { class: 'sha', 'data-sha256': kept.sha256 }, `SHA-256 ${kept.sha256}`), pdfActions(kept, filename)] : make,
+        h('p', { class: 'sha', 'data-sha256': kept.sha256 }, `${t('pdf_file_checksum')} ${kept.sha256}`), pdfActions(kept, filename)] : make,
       matchLine(q), progress, msg),
     ...quoteBody(q),
     send);

@@ -7,7 +7,7 @@ import { h } from './dom.js';
 import { t, fmtTime, fmtDate, fmtMoney, fmtNumber } from '../lib/i18n.js';
 import { tn, reasonText } from '../lib/i18n-day.js';
 import { navigationUrl } from '../lib/geo.js';
-import { dueBadge, dueState, statusBadge } from './badge.js';
+import { dueBadge, dueState, statusBadge, unsentBadge } from './badge.js';
 import { dec, round, str } from '../lib/pricing.js';
 
 const MAP_OPEN = 'rounds-today-map';
@@ -27,6 +27,21 @@ const addDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + 
 
 function sameDay(v, day) { return v && localDay(new Date(v)) === day; }
 
+/** The visits booked (planned) for a day, in time order: appointments a route may not hold. */
+export function bookedOn(visits, day, me = null) {
+  return visits.filter((v) => v.status === 'planned' && sameDay(v.planned_start, day) && (!me || !v.rep_id || v.rep_id === me.id))
+    .sort((a, b) => String(a.planned_start).localeCompare(String(b.planned_start)));
+}
+
+/** Booked visits the day's route does not hold: listed with their time, so none is missed. */
+function bookedList(booked, stops, byId, heading) {
+  const onRoute = new Set(stops.map((s) => s.customer_id));
+  const rest = booked.filter((v) => !onRoute.has(v.customer_id) && byId.has(v.customer_id));
+  if (!rest.length) return null;
+  return h('section', { id: 'booked' }, h('h2', {}, t(heading)),
+    h('div', { class: 'list' }, rest.map((v) => stopItem(byId.get(v.customer_id), v.planned_start, false))));
+}
+
 /** Exact sum of decimal strings (2 places), never through floats. */
 export function sumMoney(values) {
   let cents = 0n;
@@ -36,12 +51,14 @@ export function sumMoney(values) {
 
 /**
  * The day's figures from local data: visits done of planned, orders taken today and their value.
- * planned = the customers on today's route (placed or could not fit) and any visited off-route;
- * only the rep's own visits and orders count (the replica also holds colleagues' in shared territories).
+ * planned = the customers on today's route (placed or could not fit), the visits booked for
+ * today, and any visited off-route; only the rep's own visits and orders count (the replica
+ * also holds colleagues' in shared territories).
  */
 export function dayKpis({ routes, visits: all, orders, me, day }) {
   const visits = all.filter((v) => !v.rep_id || !me || v.rep_id === me.id); // the rep's own visits
   const onRoute = new Set(routes.flatMap((r) => [...(r.stops || []), ...(r.stats?.left_out || [])]).map((s) => s.customer_id));
+  for (const v of bookedOn(visits, day)) onRoute.add(v.customer_id);
   const doneIds = new Set(visits.filter((v) => v.status === 'done' && sameDay(v.check_in_at || v.captured_at, day)).map((v) => v.customer_id));
   for (const r of routes) for (const s of r.stops || []) if (s.status === 'done') doneIds.add(s.customer_id);
   const planned = new Set([...onRoute, ...doneIds]);
@@ -130,7 +147,7 @@ function stopItem(c, time, done) {
   return h('a', { class: `item${done ? ' done' : ''}`, href: `#/customer/${c.id}`, 'data-stop-id': c.id },
     time ? h('span', { class: 'time' }, fmtTime(time)) : null,
     h('span', { class: 'grow' }, h('strong', {}, c.name), h('small', {}, c.city || '')),
-    done ? h('span', { class: 'badge badge-synced' }, t('done')) : dueBadge(c), statusBadge(c));
+    done ? h('span', { class: 'badge badge-synced' }, t('done')) : dueBadge(c), unsentBadge(c));
 }
 
 function nextCard(s) {
@@ -179,10 +196,12 @@ export async function mostOverdue(store, n) {
 const mineOn = (allRoutes, me, day) => allRoutes.filter((r) => r.day === day && (!r.rep_id || r.rep_id === me.id));
 const stopsOf = (routes, byId) => routes.flatMap((r) => r.stops || []).map((s) => ({ ...s, c: byId.get(s.customer_id) })).filter((s) => s.c);
 
-function todayView(ctx, { routes, stops, visitedToday, byId, due }) {
+function todayView(ctx, { routes, stops, visitedToday, byId, due, booked }) {
   const route = routes[0];
+  const bookedBox = bookedList(booked.filter((v) => !visitedToday.has(v.customer_id)), stops, byId, stops.length ? 'booked_off_route' : 'booked_today');
   if (due) {
-    return [due.length ? nextCard({ c: due[0] }) : null, h('p', { class: 'muted' }, t('no_route')),
+    return [bookedBox, due.length && !bookedBox ? nextCard({ c: due[0] }) : null,
+      h('p', { class: 'muted' }, t('no_route'), ' ', planLink()),
       h('div', { class: 'list' }, due.map((c) => stopItem(c, null, visitedToday.has(c.id))))];
   }
   const isDone = (s) => visitedToday.has(s.c.id) || s.status === 'done';
@@ -194,16 +213,19 @@ function todayView(ctx, { routes, stops, visitedToday, byId, due }) {
   return [next ? nextCard(next) : null,
     h('div', { class: 'row' }, toggle, replanButton(ctx, route, msg), statusBadge(route)), msg, box,
     h('div', { class: 'list', id: 'stops' }, stops.map((s) => stopItem(s.c, s.planned_arrival, isDone(s)))),
-    leftOutList(route, byId)];
+    bookedBox, leftOutList(route, byId)];
 }
 
-function dayView(ctx, { routes, stops, byId }) {
-  if (!stops.length) return [h('p', { class: 'muted', id: 'no-route-day' }, t('no_route_day'))];
+const planLink = () => h('a', { class: 'btn', href: '#/planning', id: 'plan-link' }, t('plan_days'));
+
+function dayView(ctx, { routes, stops, byId, booked }) {
+  const bookedBox = bookedList(booked, stops, byId, stops.length ? 'booked_off_route' : 'booked_day');
+  if (!stops.length) return [bookedBox, h('p', { class: 'muted', id: 'no-route-day' }, t('no_route_day')), planLink()];
   const { toggle, box } = mapTools(ctx, [layerOf(stops, COLOURS[0])]);
   return [h('p', { class: 'muted', id: 'day-count' }, tn('stops_n', stops.length)),
     h('div', { class: 'row' }, toggle), box,
     h('div', { class: 'list', id: 'stops' }, stops.map((s) => stopItem(s.c, s.planned_arrival, false))),
-    leftOutList(routes[0], byId)];
+    bookedBox, leftOutList(routes[0], byId)];
 }
 
 function weekView(ctx, { allRoutes, me, byId, start }) {
@@ -233,7 +255,8 @@ export async function todayScreen(ctx) {
   const days = view === 'week' ? Array.from({ length: 7 }, (_, i) => localDay(addDays(now, i)))
     : [view === 'tomorrow' ? localDay(addDays(now, 1)) : day];
   const shown = days.flatMap((d) => mineOn(allRoutes, me, d));
-  const ids = [...new Set(shown.flatMap((r) => [...(r.stops || []), ...(r.stats?.left_out || [])]).map((s) => s.customer_id))];
+  const booked = view === 'week' ? [] : bookedOn(visits, days[0], me);
+  const ids = [...new Set([...shown.flatMap((r) => [...(r.stops || []), ...(r.stats?.left_out || [])]), ...booked].map((s) => s.customer_id))];
   const byId = new Map((await ctx.store.getMany('customers', ids)).filter(Boolean).map((c) => [c.id, c]));
   const empty = view === 'today' && !stopsOf(routes, byId).length && !routes[0]?.stats?.left_out?.length;
   const due = empty ? await mostOverdue(ctx.store, 30) : null;
@@ -242,11 +265,11 @@ export async function todayScreen(ctx) {
   let body;
   if (view === 'tomorrow') {
     const tRoutes = mineOn(allRoutes, me, localDay(addDays(now, 1)));
-    body = dayView(ctx, { routes: tRoutes, stops: stopsOf(tRoutes, byId), byId });
+    body = dayView(ctx, { routes: tRoutes, stops: stopsOf(tRoutes, byId), byId, booked });
   } else if (view === 'week') {
     body = weekView(ctx, { allRoutes, me, byId, start: now });
   } else {
-    body = todayView(ctx, { routes, stops: stopsOf(routes, byId), visitedToday, byId, due });
+    body = todayView(ctx, { routes, stops: stopsOf(routes, byId), visitedToday, byId, due, booked });
   }
   return h('section', { class: 'screen', 'data-view': view }, h('h1', {}, t('today')), kpiStrip(kpis), daySwitch(ctx, view), ...body);
 }

@@ -1,7 +1,7 @@
 // Visit: check in and out with position and accuracy, verified locally; outcome, notes, next action.
 
 import { h } from './dom.js';
-import { t, fmtDate, fmtTime, fmtDateTime } from '../lib/i18n.js';
+import { t, fmtDate, fmtTime, fmtDateTime, fmtMoney } from '../lib/i18n.js';
 import { currentFix, verify } from '../lib/geo.js';
 import { uuid, now } from '../lib/outbox.js';
 import { statusBadge } from './badge.js';
@@ -120,6 +120,11 @@ export async function visitScreen(ctx, customerId, visitId) {
 
   // Photos of this visit (ui/photos.js): the camera while checked in, the thumbnails always.
   const photos = await import('./photos.js').then((m) => m.photoSection(ctx, { customerId, visitId: v.id, canAdd: open }));
+  // The orders taken in this visit (placing one comes back here, to the check-out).
+  const taken = (await ctx.store.byIndex('orders', 'customer_id', customerId)).filter((o) => o.visit_id === v.id);
+  const takenList = taken.length ? h('div', { class: 'list', id: 'visit-orders' }, h('h2', {}, t('visit_orders')),
+    taken.map((o) => h('a', { class: 'item', href: `#/order/${customerId}/${o.id}`, 'data-order': o.number || o.id },
+      h('span', { class: 'grow' }, h('strong', {}, o.number || t('order'))), h('span', {}, fmtMoney(o.total, o.currency || 'EUR')), statusBadge(o)))) : null;
 
   return h('section', { class: 'screen' }, head,
     h('p', {}, t('checked_in_at', { t: v.check_in_at ? fmtTime(v.check_in_at) : '—' }),
@@ -127,6 +132,7 @@ export async function visitScreen(ctx, customerId, visitId) {
     verificationLine(v),
     v._status === 'rejected' ? h('p', { class: 'error' }, v._error?.detail || v._error?.code || t('rejected')) : null,
     h('label', {}, t('outcome'), outcome), h('label', {}, t('notes'), notes), h('label', {}, t('next_action'), next),
+    takenList,
     open ? [h('a', { class: 'btn', href: `#/order/${customerId}`, id: 'visit-order' }, t('new_order')), outBtn] : null,
     msg, photos);
 }
