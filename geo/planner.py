@@ -30,6 +30,7 @@ from geo.windows import (
 
 NOT_DUE = "not_due"
 APPOINTMENT_OUTSIDE_HOURS = "appointment_outside_hours"
+APPOINTMENT_PASSED = "appointment_passed"
 NO_WORKING_TIME = "no_working_time"
 REASON_TEXT = {
     **vrp.REASON_TEXT,
@@ -37,6 +38,7 @@ REASON_TEXT = {
     NO_WORKING_TIME: "no working time is left in the planned days (days off, or today's hours "
     "are over)",
     APPOINTMENT_OUTSIDE_HOURS: "the appointment is outside the rep's working days or hours",
+    APPOINTMENT_PASSED: "the booked time has already passed",
 }
 BALANCE_TRIES = 3  # even share, then +1 and +2 visits per rep-day if the even share leaves some out
 
@@ -255,6 +257,13 @@ def plan(
     jobs: list[vrp.VrpJob] = []
     left: list[Unassigned] = []
     for k, c in enumerate(customers):
+        if (
+            c.appointment is not None
+            and now is not None
+            and c.appointment + timedelta(seconds=c.appointment_slack_s) < now
+        ):  # booked for earlier today and not done: say so, not "outside the hours"
+            left.append(Unassigned(c.id, APPOINTMENT_PASSED, REASON_TEXT[APPOINTMENT_PASSED]))
+            continue
         windows = _service_windows(c, days, default_tz, epoch)
         if windows is None:
             left.append(Unassigned(c.id, NOT_DUE, REASON_TEXT[NOT_DUE]))

@@ -33,6 +33,7 @@ export const DAY_TEXTS = {
   reason_no_time_left: ['No time left in your working day', 'В рабочем дне не осталось времени', 'У робочому дні не залишилося часу', 'Tööpäevas pole enam aega'],
   reason_closed: ['Closed today', 'Сегодня закрыто', 'Сьогодні зачинено', 'Täna suletud'],
   reason_not_due: ['Not due for a visit', 'Визит пока не нужен', 'Візит поки не потрібен', 'Külastus pole veel tähtaegne'],
+  reason_appointment_passed: ['The booked time has already passed', 'Назначенное время уже прошло', 'Призначений час уже минув', 'Kokkulepitud aeg on juba möödas'],
   reason_appointment_outside_hours: ['The appointment is outside your working hours', 'Встреча вне вашего рабочего времени', 'Зустріч поза вашим робочим часом', 'Kohtumine on väljaspool su tööaega'],
   reason_no_location: ['No map position: pin the customer first', 'Нет точки на карте: сначала отметьте клиента', 'Немає точки на мапі: спершу позначте клієнта', 'Kaardil asukoht puudub: märgi klient esmalt kaardile'],
   reason_over_capacity: ['The order is larger than your vehicle takes', 'Заказ больше, чем вмещает машина', 'Замовлення більше, ніж вміщує авто', 'Tellimus on suurem, kui auto mahutab'],

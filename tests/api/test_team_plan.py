@@ -379,3 +379,38 @@ async def test_a_published_plan_gives_each_stop_one_planned_visit_never_two(
     assert (
         after[moved["visit_id"]]["planned_start"].astimezone(TALLINN).date().isoformat() == friday
     )
+
+
+async def test_a_visit_booked_earlier_today_and_not_done_says_its_time_has_passed(
+    client: AsyncClient, monkeypatch
+) -> None:
+    """Planning the rest of today: a visit booked for this morning is listed as passed, not as
+    "outside the rep's hours"; one booked for this afternoon keeps its time."""
+    from geo import route_planning
+
+    wednesday_15 = datetime(2030, 1, 2, 15, 0, tzinfo=TALLINN)
+    monkeypatch.setattr(route_planning, "now_utc", lambda: wednesday_15)
+    w = await make_world_fast()
+    morning, afternoon = await _customers(w.t1, 2, seed=12)
+    for shop, hour in ((morning, 10), (afternoon, 16)):
+        r = await client.post(
+            "/api/visits",
+            json={
+                "customer_id": str(shop),
+                "planned_start": datetime(2030, 1, 2, hour, 0, tzinfo=TALLINN).isoformat(),
+            },
+            headers=w.headers["rep1"],
+        )
+        assert r.status_code == 201, r.text
+    r = await client.post(
+        "/api/routes/plan",
+        json={"days": ["2030-01-02"], "customer_ids": [str(morning), str(afternoon)]},
+        headers=w.headers["rep1"],
+    )
+    assert r.status_code == 200, r.text
+    (route,) = r.json()["routes"]
+    assert [s["customer_id"] for s in route["stops"]] == [str(afternoon)]
+    start = _local(route["stops"][0]["planned_start"])
+    assert abs((start - datetime(2030, 1, 2, 16, 0, tzinfo=TALLINN)).total_seconds()) <= 1800
+    left = {u["customer_id"]: u["reason"] for u in r.json()["unassigned"]}
+    assert left == {str(morning): "appointment_passed"}

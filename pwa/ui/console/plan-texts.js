@@ -40,6 +40,7 @@ addTexts({
   tp_r_no_time_left: ['no working time left on these days', 'не хватило рабочего времени в эти дни', 'забракло робочого часу в ці дні', 'nendel päevadel ei jätkunud tööaega'],
   tp_r_no_location: ['no map position (geocode or pin it first)', 'нет координат (сначала геокодируйте или отметьте на карте)', 'немає координат (спершу геокодуйте або позначте на мапі)', 'kaardil asukoht puudub (geokodeeri või märgi enne)'],
   tp_r_appointment_outside_hours: ['the appointment is outside the rep\'s days or hours', 'встреча вне рабочих дней или часов представителя', 'зустріч поза робочими днями чи годинами представника', 'kohtumine on väljaspool esindaja tööpäevi või -aega'],
+  tp_r_appointment_passed: ['the booked time has already passed', 'назначенное время уже прошло', 'призначений час уже минув', 'kokkulepitud aeg on juba möödas'],
   tp_r_no_working_time: ['no working time left in these days (days off, or today\'s hours are over)', 'в эти дни не осталось рабочего времени (выходные или рабочий день окончен)', 'у ці дні не лишилося робочого часу (вихідні або робочий день скінчився)', 'nendel päevadel pole tööaega jäänud (puhkepäevad või tänane tööaeg on läbi)'],
   tp_r_over_capacity: ['too large for any vehicle', 'слишком велик для любой машины', 'завеликий для будь-якої машини', 'liiga suur igale sõidukile'],
   tp_r_capacity_exhausted: ['the fleet carries less than is needed', 'машины вмещают меньше, чем нужно', 'машини вміщають менше, ніж потрібно', 'sõidukid mahutavad vähem kui vaja'],
