@@ -131,7 +131,7 @@ export async function customerScreen(ctx, id) {
     h('dl', { class: 'details' },
       hours(c.opening_hours) ? [h('dt', {}, t('opening_hours')), h('dd', {}, hours(c.opening_hours))] : null,
       rep && c.visit_frequency_days ? [h('dt', {}, t('frequency')), h('dd', {}, t('every_days', { n: c.visit_frequency_days }))] : null,
-      rep ? [h('dt', {}, t('last_visit')), h('dd', {}, c.last_visit_at ? fmtDate(c.last_visit_at) : '—')] : null,
+      rep ? [h('dt', {}, t('last_visit')), h('dd', { id: 'last-visit', 'data-at': c.last_visit_at || '' }, c.last_visit_at ? fmtDate(c.last_visit_at) : '—')] : null,
       c.phone ? [h('dt', {}, '☎'), h('dd', {}, h('a', { href: `tel:${c.phone}` }, c.phone))] : null,
       c.email ? [h('dt', {}, '@'), h('dd', {}, h('a', { href: `mailto:${c.email}` }, c.email))] : null),
     contacts.length ? h('h2', {}, t('contacts')) : null,

@@ -113,7 +113,9 @@ export async function orderScreen(ctx, customerId, orderId, editId = null) {
         return;
       }
       const visits = await ctx.store.byIndex('visits', 'customer_id', customerId);
-      const openVisit = visits.find((v) => v.status === 'checked_in');
+      // The rep's own open visit (the replica also holds colleagues' visits of the customer).
+      const me = ctx.me();
+      const openVisit = visits.find((v) => v.status === 'checked_in' && (!v.rep_id || !me || v.rep_id === me.id));
       const number = await ctx.nextNumber();
       // The server's OrderCreate: it prices the order again and flags any mismatch.
       const fields = {

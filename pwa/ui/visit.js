@@ -112,6 +112,10 @@ export async function visitScreen(ctx, customerId, visitId) {
         fields: { action: 'check_out', ...vals, ...pos, captured_at: at },
         local: { ...vals, status: 'done', check_out_at: at, check_out_lat: pos.lat, check_out_lng: pos.lng, check_out_accuracy_m: pos.accuracy_m },
       });
+      // The customer's last visit is now, on this phone too (the server sets the same at
+      // check-out; its copy replaces this one at the next pull).
+      const shop = await ctx.store.get('customers', customerId);
+      if (shop && !(Date.parse(shop.last_visit_at) >= Date.parse(at))) await ctx.store.put('customers', { ...shop, last_visit_at: at });
       await drafts.clear();
       ctx.changed();
       ctx.go(`#/customer/${customerId}`);

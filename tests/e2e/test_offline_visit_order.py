@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +59,11 @@ def test_offline_visit_and_order_reach_the_server_once_and_the_manager(
     page.goto(f"/#/visit/{customer['id']}")
     page.click("#check-out")
     page.wait_for_selector("#timeline")
+    # Its last visit is today already, offline (it waited for the sync before).
+    last = page.get_attribute("#last-visit", "data-at")
+    assert last and abs(datetime.fromisoformat(last.replace("Z", "+00:00")) - datetime.now(UTC)) < (
+        timedelta(minutes=5)
+    )
     assert sync_now(page) == "offline"
 
     rep_ctx.set_offline(False)

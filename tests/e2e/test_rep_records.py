@@ -180,6 +180,9 @@ def test_orders_changed_cancelled_and_repeated_offline(server: Server, phone: An
     page.wait_for_selector("[data-line]")
     assert page.locator("[data-line]").count() == 2
     page.click("#place-order")
+    # Back to the customer, or to the rep's visit there if one is still open (another test's).
+    page.wait_for_function("/^#\\/(customer|visit)\\//.test(location.hash)")
+    page.goto(f"/#/customer/{customer['id']}")
     page.wait_for_selector("#order-list")
     draft = page.locator("#order-list [data-order-status=draft]")
     assert draft.count() == 1 and draft.inner_text() == "Not sent yet"
