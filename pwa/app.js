@@ -104,7 +104,8 @@ async function main() {
       return cache.index;
     },
     /** Local data changed: refresh caches and ask for a sync (now, or when back online). */
-    changed() { cache = null; sync.run(); bridge.backgroundSync(); },
+    /** Returns the sync it asked for: a caller that shows the server's answer awaits it. */
+    changed() { cache = null; const done = sync.run(); bridge.backgroundSync(); return done; },
     async nextNumber() {
       // <client_code>-<n>: unique across devices offline; the server may renumber.
       const code = await store.meta('client_code');

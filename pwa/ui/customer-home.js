@@ -92,7 +92,7 @@ async function orderNumber(ctx, orderId) {
 }
 
 /** After an answer was saved: where it went, as the customer needs to hear it. */
-async function afterAnswer(ctx, quoteId, what, msg) {
+async function afterAnswer(ctx, quoteId, what) {
   const fresh = await ctx.store.get('quotes', quoteId);
   if (fresh?._status === 'rejected') { // refused by the server: say why, stay on the quote
     ctx.rerender();
@@ -111,7 +111,6 @@ async function afterAnswer(ctx, quoteId, what, msg) {
     ctx.notify(t('quote_declined', { n: fresh.number }));
     ctx.go('#/my');
   }
-  msg.textContent = '';
 }
 
 export async function customerQuoteScreen(ctx, quoteId) {
@@ -127,9 +126,9 @@ export async function customerQuoteScreen(ctx, quoteId) {
     await ctx.outbox.add({
       collection: 'quotes', op: 'update', id: quoteId, fields: { status, ...(note ? { note } : {}) }, local: { status },
     });
-    ctx.changed(); // out now, or as soon as the phone is online again
-    if (navigator.onLine) await ctx.sync.run(); // the order the acceptance made comes back
-    await afterAnswer(ctx, quoteId, what, msg);
+    const sent = ctx.changed(); // out now, or as soon as the phone is online again
+    if (navigator.onLine) await sent; // one sync: it pushes the answer and pulls the order
+    await afterAnswer(ctx, quoteId, what);
   };
   const confirmBox = (what, text, ...extra) => h('div', { class: 'confirm', hidden: true, id: `confirm-${what}`, role: 'alertdialog' },
     h('p', {}, text), ...extra,

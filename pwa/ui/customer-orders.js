@@ -54,9 +54,9 @@ async function reorderBox(ctx, o) {
           summary: t('reorder_requested'), data: { order_id: o.id, number: o.number },
         },
       });
-      ctx.changed(); // out now, or as soon as the phone is online again
+      const sent = ctx.changed(); // out now, or as soon as the phone is online again
       await drawList();
-      if (navigator.onLine) await ctx.sync.run();
+      if (navigator.onLine) await sent;
       // A toast, not a line on this screen: the sync that sent it may have drawn it again.
       const e = await ctx.store.get('history', id);
       const s = e?._status || 'synced';
