@@ -10,6 +10,7 @@ import { orderStatus } from './order-status.js';
 import { rejectionText } from '../lib/i18n-rep.js';
 import { orderBadge, unsentIds } from './order-list.js';
 import { lineEditor, priceListFor, savedTotals } from './line-editor.js';
+import { isMine } from './today.js';
 
 export { above } from '../lib/pricing.js';
 
@@ -113,9 +114,7 @@ export async function orderScreen(ctx, customerId, orderId, editId = null) {
         return;
       }
       const visits = await ctx.store.byIndex('visits', 'customer_id', customerId);
-      // The rep's own open visit (the replica also holds colleagues' visits of the customer).
-      const me = ctx.me();
-      const openVisit = visits.find((v) => v.status === 'checked_in' && (!v.rep_id || !me || v.rep_id === me.id));
+      const openVisit = visits.find((v) => v.status === 'checked_in' && isMine(v, ctx.me()));
       const number = await ctx.nextNumber();
       // The server's OrderCreate: it prices the order again and flags any mismatch.
       const fields = {

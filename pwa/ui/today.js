@@ -27,9 +27,13 @@ const addDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + 
 
 function sameDay(v, day) { return v && localDay(new Date(v)) === day; }
 
+/** The rep's own visit or route: the replica also holds colleagues' in shared territories.
+ * A row with no rep, or no signed-in user to compare with, counts as the rep's own. */
+export const isMine = (row, me) => !row.rep_id || !me || row.rep_id === me.id;
+
 /** The visits booked (planned) for a day, in time order: appointments a route may not hold. */
 export function bookedOn(visits, day, me = null) {
-  return visits.filter((v) => v.status === 'planned' && sameDay(v.planned_start, day) && (!me || !v.rep_id || v.rep_id === me.id))
+  return visits.filter((v) => v.status === 'planned' && sameDay(v.planned_start, day) && isMine(v, me))
     .sort((a, b) => String(a.planned_start).localeCompare(String(b.planned_start)));
 }
 
@@ -56,7 +60,7 @@ export function sumMoney(values) {
  * also holds colleagues' in shared territories).
  */
 export function dayKpis({ routes, visits: all, orders, me, day }) {
-  const visits = all.filter((v) => !v.rep_id || !me || v.rep_id === me.id); // the rep's own visits
+  const visits = all.filter((v) => isMine(v, me));
   const onRoute = new Set(routes.flatMap((r) => [...(r.stops || []), ...(r.stats?.left_out || [])]).map((s) => s.customer_id));
   for (const v of bookedOn(visits, day)) onRoute.add(v.customer_id);
   const doneIds = new Set(visits.filter((v) => v.status === 'done' && sameDay(v.check_in_at || v.captured_at, day)).map((v) => v.customer_id));
@@ -193,7 +197,7 @@ export async function mostOverdue(store, n) {
   return due.slice(0, n);
 }
 
-const mineOn = (allRoutes, me, day) => allRoutes.filter((r) => r.day === day && (!r.rep_id || r.rep_id === me.id));
+const mineOn = (allRoutes, me, day) => allRoutes.filter((r) => r.day === day && isMine(r, me));
 const stopsOf = (routes, byId) => routes.flatMap((r) => r.stops || []).map((s) => ({ ...s, c: byId.get(s.customer_id) })).filter((s) => s.c);
 
 function todayView(ctx, { routes, stops, visitedToday, byId, due, booked }) {

@@ -8,6 +8,7 @@ import { statusBadge } from './badge.js';
 import { draftKeeper } from './drafts.js';
 import { askFarReason } from './far-reason.js';
 import '../lib/i18n-rep.js';
+import { isMine } from './today.js';
 
 const OUTCOMES = ['ordered', 'no_order', 'closed', 'not_available', 'other'];
 
@@ -34,15 +35,15 @@ export async function visitScreen(ctx, customerId, visitId) {
   const me = ctx.me();
   const visits = await ctx.store.byIndex('visits', 'customer_id', customerId);
   let v = visitId ? visits.find((x) => x.id === visitId)
-    : visits.find((x) => x.status === 'checked_in' && (!x.rep_id || x.rep_id === me.id));
+    : visits.find((x) => x.status === 'checked_in' && isMine(x, me));
   // A planned visit is used by a check-in when it is due (today or before); one planned for a
   // later day is kept for that day unless the rep picks it (a check-in makes a new visit).
   const endOfToday = new Date(); endOfToday.setHours(23, 59, 59, 999);
-  const mine = visits.filter((x) => x.status === 'planned' && (!x.rep_id || x.rep_id === me.id))
+  const mine = visits.filter((x) => x.status === 'planned' && isMine(x, me))
     .sort((a, b) => String(a.planned_start || '').localeCompare(String(b.planned_start || '')));
   const isDue = (x) => !x.planned_start || new Date(x.planned_start) <= endOfToday;
   // A planned visit opened from the timeline is the one the rep picked: check in on it.
-  const picked = v?.status === 'planned' && (!v.rep_id || v.rep_id === me.id) ? v : null;
+  const picked = v?.status === 'planned' && isMine(v, me) ? v : null;
   if (picked) v = null;
   const planned = !v && (picked || mine.find(isDue));
   const later = !v && !planned && mine.find((x) => !isDue(x));
